@@ -1,0 +1,52 @@
+# Pnyx: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The local PostgreSQL of this machine kind; override to test against another server.
+PNYX_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export PNYX_TEST_POSTGRES_URL
+
+.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/pnyx migrate
+	$(BIN)/pnyx demo
+	@echo "Serving at http://$(HOST):$(PORT)/"
+	$(BIN)/pnyx serve --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+test-sqlite: install
+	PNYX_TEST_BACKEND=sqlite $(BIN)/pytest -n 2 -q
+
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg,os; psycopg.connect(os.environ['PNYX_TEST_POSTGRES_URL'], connect_timeout=3).close()" 2>/dev/null; then \
+		PNYX_TEST_BACKEND=postgres $(BIN)/pytest -n 2 -q; \
+	else \
+		echo "SKIPPED: the PostgreSQL suite: no server reachable at $$PNYX_TEST_POSTGRES_URL"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,194 @@
+"""The `pnyx` command.
+
+Each subcommand parses its arguments, sets Django up and calls the domain; a `PnyxError` (bad
+input or environment) is printed on one line as `pnyx: error: ...` with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from pnyx.errors import ConfigurationError, PnyxError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
+    import django
+
+    django.setup()
+
+
+def check_network_database() -> None:
+    from django.db import OperationalError, connections
+
+    try:
+        connections["default"].ensure_connection()
+    except OperationalError as exc:
+        raise ConfigurationError(f"cannot open the network database: {exc}".strip()) from exc
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from pnyx.sites.registry import all_sites
+    from pnyx.sites.services import migrate_site
+
+    check_network_database()
+    call_command("migrate", database="default", verbosity=args.verbosity, interactive=False)
+    for site in all_sites():
+        migrate_site(site, verbosity=args.verbosity)
+        print(f"site {site.name}: up to date")
+    return 0
+
+
+def cmd_site_create(args: argparse.Namespace) -> int:
+    from pnyx.sites.services import create_site
+
+    check_network_database()
+    site = create_site(
+        args.name,
+        args.title,
+        database_url=args.database,
+        origins=args.origin,
+        hostnames=args.host,
+    )
+    print(f"created site {site.name} ({site.title}) at {site.url_prefix}/")
+    return 0
+
+
+def cmd_site_list(args: argparse.Namespace) -> int:
+    from pnyx.sites.registry import all_sites
+
+    check_network_database()
+    for site in all_sites():
+        origins = " ".join(site.origins)
+        print(f"{site.id}\t{site.name}\t{site.title}\t{site.database_url}\t{origins}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pnyx.demo.seed import load_politics
+
+    check_network_database()
+    site, created = load_politics()
+    print(f"site {site.name}: {'seed thread loaded' if created else 'already loaded'}")
+    return 0
+
+
+def cmd_createsuperuser(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    check_network_database()
+    call_command("createsuperuser", database="default")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run granian, the production server, on the WSGI application."""
+    if not 0 < args.port < 65536:
+        raise PnyxError(f"port {args.port} is out of range")
+    if args.workers < 1:
+        raise PnyxError("--workers must be at least 1")
+    command = [
+        sys.executable, "-m", "granian",
+        "--interface", "wsgi",
+        "--host", args.host,
+        "--port", str(args.port),
+        "--workers", str(args.workers),
+        "--blocking-threads", str(args.threads),
+        "--no-ws",
+        "pnyx.wsgi:application",
+    ]  # fmt: skip
+    if args.reload:
+        command.insert(-1, "--reload")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - exec does not return
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pnyx",
+        description="Run and administer a Pnyx question-and-answer network.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = commands.add_parser(
+        "serve", help="serve the network with the production server (granian)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--reload", action="store_true", help="restart when the code changes (development)"
+    )
+    serve.set_defaults(handler=cmd_serve, needs_django=False)
+
+    migrate = commands.add_parser(
+        "migrate", help="create or update the network database and every site's"
+    )
+    migrate.add_argument("-v", "--verbosity", type=int, default=0, choices=[0, 1, 2, 3])
+    migrate.set_defaults(handler=cmd_migrate)
+
+    site = commands.add_parser("site", help="create and list sites")
+    site_commands = site.add_subparsers(dest="site_command", metavar="ACTION", required=True)
+    create = site_commands.add_parser("create", help="create a site with its own database")
+    create.add_argument("name", help="short name: lowercase letters, digits and hyphens")
+    create.add_argument("--title", required=True, help="the site's title, shown on its pages")
+    create.add_argument(
+        "--database",
+        help="database URL (sqlite:///PATH or postgresql://...); default: SQLite in the data directory",
+    )
+    create.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        help="a public origin (https://host) whose post links are this site's own; repeatable",
+    )
+    create.add_argument(
+        "--host", action="append", default=[], help="a host name that serves this site; repeatable"
+    )
+    create.set_defaults(handler=cmd_site_create)
+    listing = site_commands.add_parser("list", help="list the sites")
+    listing.set_defaults(handler=cmd_site_list)
+
+    demo = commands.add_parser("demo", help="load the demo sites (safe to run again)")
+    demo.set_defaults(handler=cmd_demo)
+
+    superuser = commands.add_parser(
+        "createsuperuser", help="create a network administrator account"
+    )
+    superuser.set_defaults(handler=cmd_createsuperuser)
+
+    from pnyx.dumps import cli as dumps_cli
+
+    dumps_cli.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "needs_django", True):
+            setup_django()
+        handler: Handler = args.handler
+        return handler(args)
+    except PnyxError as exc:
+        print(f"pnyx: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pnyx: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

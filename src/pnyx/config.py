@@ -1,0 +1,90 @@
+"""Configuration read from `PNYX_*` environment variables.
+
+Kept apart from `settings.py` so that the command line can validate the environment and report a
+one-line error before Django is set up.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pnyx.errors import ConfigurationError
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path
+    network_database_url: str
+    site_database_template: str | None
+    redis_url: str | None
+    debug: bool
+    allowed_hosts: list[str] = field(default_factory=list)
+    read_replica_urls: list[str] = field(default_factory=list)
+
+
+def load_config() -> Config:
+    """Read the environment. Does not touch the disk; see `prepare_data_dir` for that."""
+    data_dir = Path(os.environ.get("PNYX_DATA_DIR") or Path.cwd() / "var").expanduser().absolute()
+    network_url = os.environ.get("PNYX_DATABASE_URL") or f"sqlite:///{data_dir / 'network.sqlite3'}"
+    return Config(
+        data_dir=data_dir,
+        network_database_url=network_url,
+        site_database_template=os.environ.get("PNYX_SITE_DATABASE_URL") or None,
+        redis_url=os.environ.get("PNYX_REDIS_URL") or None,
+        debug=_flag("PNYX_DEBUG"),
+        allowed_hosts=_list("PNYX_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"],
+        read_replica_urls=_list("PNYX_READ_REPLICA_URLS"),
+    )
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create the data directory and check that it can be written, or say why not."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigurationError(
+            f"data directory {data_dir} cannot be written: {exc.strerror or exc}"
+        ) from exc
+
+
+def secret_key(data_dir: Path) -> str:
+    """Return the secret key kept in the data directory, generating it (mode 0600) on first use."""
+    env_key = os.environ.get("PNYX_SECRET_KEY")
+    if env_key:
+        return env_key
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    prepare_data_dir(data_dir)
+    key = secrets.token_urlsafe(50)
+    # O_EXCL: when two processes start at once, one writes and the other reads what it wrote.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,1 @@
+"""Demo content for `make run`: the seed politics thread, created through the domain functions."""

@@ -1,0 +1,1 @@
+"""Importing and exporting Stack Exchange data dumps."""

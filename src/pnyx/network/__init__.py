@@ -1,0 +1,1 @@
+"""The network: the list of sites and, later, the accounts shared by all of them."""

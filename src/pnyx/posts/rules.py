@@ -1,0 +1,85 @@
+"""The content rules a question, answer or comment must meet, in one place.
+
+The web forms, the API and the importer's checks all call these, so a rule changes once.
+Limits follow Stack Exchange's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pnyx.errors import ValidationError
+
+TITLE_MIN, TITLE_MAX = 15, 150
+BODY_MIN, BODY_MAX = 30, 30000
+COMMENT_MIN, COMMENT_MAX = 15, 600
+TAGS_MIN, TAGS_MAX = 1, 5
+TAG_MAX_LENGTH = 35
+TAG_RE = re.compile(r"^[a-z0-9][a-z0-9.#+-]*$")
+
+
+def _length(text: str) -> int:
+    return len(re.sub(r"\s+", " ", text).strip())
+
+
+def check_title(title: str) -> str:
+    clean = re.sub(r"\s+", " ", title).strip()
+    if len(clean) < TITLE_MIN:
+        raise ValidationError(f"Title must be at least {TITLE_MIN} characters.")
+    if len(clean) > TITLE_MAX:
+        raise ValidationError(f"Title cannot be longer than {TITLE_MAX} characters.")
+    return clean
+
+
+def check_body(body: str, what: str = "Body") -> str:
+    length = _length(body)
+    if length < BODY_MIN:
+        raise ValidationError(
+            f"{what} must be at least {BODY_MIN} characters; you entered {length}."
+        )
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            f"{what} is limited to {BODY_MAX} characters; you entered {len(body)}."
+        )
+    return body.strip("\n")
+
+
+def check_tag_name(name: str) -> str:
+    tag = name.strip().lower()
+    if not tag or len(tag) > TAG_MAX_LENGTH or not TAG_RE.match(tag):
+        raise ValidationError(
+            f"Tag {name!r} is not valid: use up to {TAG_MAX_LENGTH} lowercase letters, digits "
+            "and the characters . # + -"
+        )
+    return tag
+
+
+def check_tags(tags: list[str] | str) -> list[str]:
+    items = tags.replace(",", " ").split() if isinstance(tags, str) else list(tags)
+    clean: list[str] = []
+    for item in items:
+        tag = check_tag_name(item)
+        if tag not in clean:
+            clean.append(tag)
+    if len(clean) < TAGS_MIN:
+        raise ValidationError("Please enter at least one tag.")
+    if len(clean) > TAGS_MAX:
+        raise ValidationError(f"Please enter no more than {TAGS_MAX} tags.")
+    return clean
+
+
+def check_comment(text: str) -> str:
+    clean = text.strip()
+    length = _length(clean)
+    if length < COMMENT_MIN:
+        raise ValidationError(f"Comments must be at least {COMMENT_MIN} characters in length.")
+    if len(clean) > COMMENT_MAX:
+        raise ValidationError(f"Comments cannot be longer than {COMMENT_MAX} characters.")
+    return clean
+
+
+def check_display_name(name: str) -> str:
+    clean = re.sub(r"\s+", " ", name).strip()
+    if not 1 <= len(clean) <= 100:
+        raise ValidationError("A display name needs 1 to 100 characters.")
+    return clean

@@ -1,0 +1,1 @@
+"""Markdown to safe HTML: post bodies (CommonMark with tables and strikethrough) and comments."""

@@ -1,0 +1,90 @@
+"""Finding sites by name or host, and opening their databases on demand.
+
+Site rows are few and change rarely, so each process keeps them in memory; a name it does not know
+is looked up again, so a site created by another process is found on its first request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+
+from django.db import connections
+
+from pnyx.dbconfig import database_settings
+from pnyx.network.models import Site
+
+_lock = threading.Lock()
+_by_name: dict[str, Site] = {}
+_by_host: dict[str, Site] = {}
+_loaded_at = 0.0
+# Long enough to spare the network database a query per request, short enough that an edited
+# site (a new origin or host name) shows up everywhere within a minute.
+RELOAD_SECONDS = 60.0
+
+
+def ensure_connection(site: Site) -> None:
+    """Make `site.db_alias` a usable connection alias in this process."""
+    alias = site.db_alias
+    if alias in connections.settings:
+        return
+    with _lock:
+        if alias not in connections.settings:
+            # configure_settings fills in Django's defaults; it insists on seeing a `default`.
+            configured = connections.configure_settings(
+                {
+                    "default": dict(connections.settings["default"]),
+                    alias: database_settings(site.database_url),
+                }
+            )
+            connections.settings[alias] = configured[alias]
+
+
+def forget_connection(site: Site) -> None:
+    """Close and drop the connection alias (before the database itself is removed)."""
+    alias = site.db_alias
+    if alias in connections.settings:
+        try:
+            connections[alias].close()
+        finally:
+            del connections.settings[alias]
+            with contextlib.suppress(AttributeError):
+                delattr(connections._connections, alias)  # type: ignore[attr-defined]
+
+
+def reload_sites() -> None:
+    global _loaded_at
+    sites = list(Site.objects.using("default").all())
+    with _lock:
+        _by_name.clear()
+        _by_host.clear()
+        for site in sites:
+            _by_name[site.name] = site
+            for host in site.hostnames:
+                _by_host[host.lower()] = site
+        _loaded_at = time.monotonic()
+
+
+def _maybe_reload(force: bool = False) -> None:
+    if force or time.monotonic() - _loaded_at > RELOAD_SECONDS:
+        reload_sites()
+
+
+def site_by_name(name: str) -> Site | None:
+    _maybe_reload()
+    site = _by_name.get(name)
+    if site is None:
+        _maybe_reload(force=True)
+        site = _by_name.get(name)
+    return site
+
+
+def site_by_host(host: str) -> Site | None:
+    _maybe_reload()
+    return _by_host.get(host.lower())
+
+
+def all_sites() -> list[Site]:
+    _maybe_reload(force=True)
+    return sorted(_by_name.values(), key=lambda s: s.name)

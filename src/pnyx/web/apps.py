@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "pnyx.web"
+    label = "web"
+    verbose_name = "Web"
+
+    def ready(self) -> None:
+        from pnyx.web import converters
+
+        converters.register()

@@ -1,0 +1,11 @@
+"""Network-level URLs. A site's own pages are in `site_urls`, chosen by `SiteMiddleware`."""
+
+from django.urls import path
+
+from pnyx.web.views import network
+
+urlpatterns = [
+    path("", network.network_home, name="network_home"),
+]
+
+handler404 = "pnyx.web.views.errors.not_found"
