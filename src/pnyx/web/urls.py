@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from pnyx.web.views import network
+from pnyx.web.views import health, network
 
 urlpatterns = [
     path("", network.network_home, name="network_home"),
+    path("-/ping", health.ping, name="ping"),
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"
