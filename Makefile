@@ -46,6 +46,7 @@ test-postgres: install
 test: lint typecheck test-sqlite test-postgres
 
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)); } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -1,0 +1,1 @@
+"""The HTTP benchmark behind `make bench`: see `benchmarks.run` and docs/benchmarks.md."""

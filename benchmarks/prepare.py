@@ -1,0 +1,275 @@
+"""Content for the benchmark, created in the data directory named by `PNYX_DATA_DIR`.
+
+Run after `pnyx migrate` and `pnyx demo` (which bring the seed thread and, once the importer
+lands, the beer.stackexchange.com dump). Adds a `bench` site holding a typical question (5
+answers, 15 comments) and enough other questions to fill a list page, all written through the
+domain functions in `pnyx.posts.services`, as users' actions are. Safe to run again: what exists
+is found, not duplicated. Prints the pages to measure as JSON on standard output.
+
+    PNYX_DATA_DIR=/tmp/somewhere python -m benchmarks.prepare
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+BENCH_SITE = "bench"
+BEER_SITE = "beer"
+TYPICAL_TITLE = "How long should a dry-hopped pale ale rest before bottling?"
+FILLER_QUESTIONS = 45  # three full pages of 15 on the bench site's home
+TYPICAL_ANSWERS = 5
+TYPICAL_COMMENTS = 15
+START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A page to measure: `key` names it in reports, `path` is requested on the server."""
+
+    key: str
+    label: str
+    path: str
+    note: str = ""
+
+
+TYPICAL_QUESTION_BODY = """\
+I brew 20 litre batches of a **pale ale** (OG 1.052, FG 1.011) and dry hop with 60 g of Citra
+on day 5 of fermentation. Bottling the day after the hops go in gives a grassy taste; waiting a
+week seems to lose most of the aroma.
+
+What I have tried so far:
+
+1. Bottling 24 hours after dry hopping: grassy, slightly harsh.
+2. Bottling after 4 days: the best so far, but cloudier.
+3. Bottling after 8 days: clean, but the aroma fades within a month.
+
+The fermenter sits at `19 °C` the whole time. A brewing forum suggested
+<https://example.org/dry-hopping-notes> but it only covers kegging.
+
+> Hop aroma is volatile; contact time is a trade-off between extraction and loss.
+
+Is there a rule of thumb for the rest between dry hopping and bottling, and does cold
+crashing change it?
+"""
+
+ANSWER_BODIES = [
+    """\
+Three to four days of contact at fermentation temperature is the usual sweet spot. Most of the
+aroma oils are extracted in the first **48 hours**; after that you mostly pick up the grassy,
+polyphenol side of the hop.
+
+Cold crash for 24 to 48 hours *after* that and bottle straight away. The cold drops the hop
+particles, so the bottles stay clearer without losing much aroma.
+""",
+    """\
+Measure instead of guessing: taste a sample every day from day 2. When the aroma stops getting
+stronger, bottle. With pellets at 19 °C that is almost always day 3 or 4.
+
+```
+day 2: aroma rising
+day 3: aroma rising, slight grass
+day 4: flat, grass stronger  -> bottle
+```
+""",
+    """\
+The fading after a month is oxidation more than contact time. Purge the bottling bucket with
+CO2, keep the transfer quiet, and store the bottles cold. A shorter rest will not fix that.
+""",
+    """\
+I dry hop in two charges: half on day 5, half two days later, and bottle two days after the
+second charge. It keeps the contact time per charge short and the aroma lasts noticeably longer
+in the bottle.
+""",
+    """\
+For what it is worth, the commercial brewery I worked at rested 3 days warm and 2 days cold for
+every hoppy beer. Anything longer was considered a waste of tank time, and nobody could taste a
+difference in blind tests.
+""",
+]
+
+# (post index: 0 for the question, 1..5 for the answers; author index; text)
+COMMENTS = [
+    (0, 1, "What form are the hops in, pellets or whole cone? It changes the answer a lot."),
+    (0, 0, "@Brewer2 pellets, straight into the fermenter without a bag."),
+    (0, 2, "Do you cold crash at all at the moment, or bottle at fermentation temperature?"),
+    (1, 0, "Thanks, I will try the cold crash. How cold does it need to be?"),
+    (1, 1, "@Brewer1 anything under 4 °C works; colder is faster."),
+    (1, 3, "Gelatin during the crash helps clarity too, if you do not mind it not being vegan."),
+    (2, 4, "The daily tasting is the most useful advice here; every hop behaves differently."),
+    (2, 0, "@Brewer5 agreed, I will keep notes this time."),
+    (2, 2, "Do you take the samples through the tap? Opening the lid lets oxygen in."),
+    (3, 5, "Oxidation is the real culprit in my experience, nice answer."),
+    (3, 0, "I do not have CO2 at home, is there another way to limit oxygen pick-up?"),
+    (4, 1, "Two charges worked for me as well, especially with Citra."),
+    (4, 3, "@Brewer2 did you use the same quantity split in half, or more in total?"),
+    (5, 2, "Blind tests are the only way to settle this, thanks for sharing."),
+    (5, 0, "Interesting that the commercial schedule is that short."),
+]
+USER_NAMES = ["Brewer1", "Brewer2", "Hopster", "Cellarman", "Brewer5", "Maltose"]
+FILLER_TAGS = ["hops", "yeast", "bottling", "fermentation", "ale", "lager", "water", "kegging"]
+
+
+def _typical_question() -> tuple[int, str]:
+    """Create (or find) the typical question on the active bench site; return (id, title)."""
+    from pnyx.posts import services
+    from pnyx.posts.models import Post, PostType
+
+    existing = Post.objects.filter(post_type=PostType.QUESTION, title=TYPICAL_TITLE).first()
+    if existing is not None:
+        return existing.id, TYPICAL_TITLE
+    users = [
+        services.create_user(name, reputation=100 * (i + 1), at=START)
+        for i, name in enumerate(USER_NAMES)
+    ]
+    question = services.ask_question(
+        users[0],
+        TYPICAL_TITLE,
+        TYPICAL_QUESTION_BODY,
+        ["hops", "bottling", "dry-hopping"],
+        at=START + timedelta(hours=1),
+    )
+    posts = [question]
+    for i, body in enumerate(ANSWER_BODIES):
+        posts.append(
+            services.post_answer(question, users[i + 1], body, at=START + timedelta(hours=2 + i))
+        )
+    for n, (post_index, author, text) in enumerate(COMMENTS):
+        services.add_comment(
+            posts[post_index], users[author], text, at=START + timedelta(hours=8, minutes=n)
+        )
+    assert len(posts) == 1 + TYPICAL_ANSWERS and len(COMMENTS) == TYPICAL_COMMENTS
+    return question.id, TYPICAL_TITLE
+
+
+def _filler_questions() -> None:
+    """Give the bench site's lists full pages of ordinary questions."""
+    from pnyx.posts import services
+    from pnyx.posts.models import Post, PostType, SiteUser
+
+    have = Post.objects.filter(post_type=PostType.QUESTION).count()
+    if have > FILLER_QUESTIONS:
+        return
+    asker = SiteUser.objects.filter(display_name="Maltose").first() or services.create_user(
+        "Maltose", at=START
+    )
+    for n in range(FILLER_QUESTIONS):
+        tags = [FILLER_TAGS[n % len(FILLER_TAGS)], FILLER_TAGS[(n * 3 + 1) % len(FILLER_TAGS)]]
+        services.ask_question(
+            asker,
+            f"Question number {n + 1} about {tags[0]} and {tags[1]} in home brewing",
+            f"This is ordinary question {n + 1}, with a body long enough to pass the rules and "
+            f"a little **Markdown** so that its excerpt is rendered like a real one.",
+            sorted(set(tags)),
+            at=START - timedelta(days=n + 1),
+        )
+
+
+def _biggest_thread() -> tuple[int, str, int, int] | None:
+    """The active site's question with the most answers plus comments: (id, title, answers, comments)."""
+    from django.db.models import Count
+
+    from pnyx.posts.models import Comment, Post, PostType
+
+    questions = dict(
+        Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True).values_list(
+            "id", "title"
+        )
+    )
+    if not questions:
+        return None
+    answers = dict(
+        Post.objects.filter(post_type=PostType.ANSWER, deletion_date__isnull=True).values_list(
+            "id", "parent_id"
+        )
+    )
+    comments_on = dict(
+        Comment.objects.values("post_id").annotate(n=Count("id")).values_list("post_id", "n")
+    )
+    answer_count = {qid: 0 for qid in questions}
+    comment_count = {qid: comments_on.get(qid, 0) for qid in questions}
+    for answer_id, parent_id in answers.items():
+        if parent_id in answer_count:
+            answer_count[parent_id] += 1
+            comment_count[parent_id] += comments_on.get(answer_id, 0)
+    best = max(questions, key=lambda q: (answer_count[q] + comment_count[q], -q))
+    return best, questions[best] or "", answer_count[best], comment_count[best]
+
+
+def prepare() -> list[Endpoint]:
+    """Create what is missing and return the pages to measure, the bare view first."""
+    from pnyx.demo.seed import QUESTION_ID
+    from pnyx.posts.models import Post
+    from pnyx.posts.slugs import slugify_title
+    from pnyx.sites.context import activated
+    from pnyx.sites.paths import site_path
+    from pnyx.sites.registry import site_by_name
+    from pnyx.sites.services import create_site
+
+    def question_path(site: object, question_id: int, title: str) -> str:
+        return site_path(site, "question", question_id, slugify_title(title) or "-")  # type: ignore[arg-type]
+
+    endpoints = [Endpoint("bare", "bare Django view", "/-/ping", "no database, no template")]
+    politics = site_by_name("politics")
+    if politics is None:
+        raise SystemExit("the politics site is missing: run `pnyx demo` first")
+    with activated(politics):
+        seed = Post.objects.get(pk=QUESTION_ID)
+    endpoints.append(Endpoint("home", "site home", f"{politics.url_prefix}/", "politics"))
+    endpoints.append(
+        Endpoint(
+            "seed",
+            "question page (seed 26794)",
+            question_path(politics, seed.id, seed.title or ""),
+            "1 answer, 11 comments",
+        )
+    )
+
+    bench = site_by_name(BENCH_SITE) or create_site(BENCH_SITE, "Benchmark")
+    with activated(bench):
+        typical_id, typical_title = _typical_question()
+        _filler_questions()
+    endpoints.append(
+        Endpoint(
+            "typical",
+            "typical question",
+            question_path(bench, typical_id, typical_title),
+            f"{TYPICAL_ANSWERS} answers, {TYPICAL_COMMENTS} comments",
+        )
+    )
+    endpoints.append(
+        Endpoint("list", "list page", f"{bench.url_prefix}/questions", "bench, 15 rows")
+    )
+
+    beer = site_by_name(BEER_SITE)
+    if beer is not None:
+        with activated(beer):
+            biggest = _biggest_thread()
+        if biggest is not None:
+            question_id, title, answers, comments = biggest
+            endpoints.append(
+                Endpoint(
+                    "beer_thread",
+                    "biggest beer thread",
+                    question_path(beer, question_id, title),
+                    f"question {question_id}: {answers} answers, {comments} comments",
+                )
+            )
+            endpoints.append(
+                Endpoint("beer_list", "beer list page", f"{beer.url_prefix}/questions", "15 rows")
+            )
+    return endpoints
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
+    import django
+
+    django.setup()
+    print(json.dumps([asdict(e) for e in prepare()]))
+
+
+if __name__ == "__main__":
+    main()
