@@ -3,7 +3,7 @@
 from django.urls import path
 
 from pnyx.web.converters import register
-from pnyx.web.views import questions, users
+from pnyx.web.views import badges, crawlers, feeds, questions, tags, users
 
 register()
 
@@ -22,6 +22,19 @@ urlpatterns = [
     path("users/<id:user_id>/", users.user_redirect),
     path("users/<id:user_id>/<str:slug>", users.user_page, name="user"),
     path("u/<id:user_id>", users.user_redirect, name="u"),
+    path("users", users.user_list, name="users"),
+    path("tags", tags.tag_list, name="tags"),
+    path("tags/<tags:tag>/info", tags.tag_page, name="tag_info"),
+    path("tags/<tags:tag>", tags.tag_redirect, name="tag"),
+    path("help/badges", badges.badge_list, name="badges"),
+    path("help/badges/<path:name>", badges.badge_page, name="badge"),
+    path("feeds", feeds.site_feed, name="feed_site"),
+    path("feeds/tag/<tags:tag>", feeds.tag_feed, name="feed_tag"),
+    path("feeds/question/<id:question_id>", feeds.question_feed, name="feed_question"),
+    path("feeds/user/<id:user_id>", feeds.user_feed, name="feed_user"),
+    path("sitemap.xml", crawlers.sitemap, name="sitemap"),
+    path("sitemap-<int:number>.xml", crawlers.sitemap_page, name="sitemap_page"),
+    path("robots.txt", crawlers.site_robots, name="robots"),
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"

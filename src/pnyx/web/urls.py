@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from pnyx.web.views import health, network
+from pnyx.web.views import crawlers, health, network
 
 urlpatterns = [
     path("", network.network_home, name="network_home"),
     path("-/ping", health.ping, name="ping"),
+    path("robots.txt", crawlers.network_robots, name="network_robots"),
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"

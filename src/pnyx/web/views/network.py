@@ -1,12 +1,72 @@
-"""The network home: the list of sites."""
+"""The network home: every site with its question count and its most active questions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pnyx.network.models import Site
+from pnyx.posts.overview_selectors import SiteOverview, site_overview
+from pnyx.posts.slugs import slugify_title
+from pnyx.sites.context import activated
+from pnyx.sites.paths import site_path
 from pnyx.sites.registry import all_sites
+
+# Counting a large site's questions costs a scan; the home page may lag the sites by this much.
+OVERVIEW_SECONDS = 30
+
+
+@dataclass
+class ActiveQuestion:
+    title: str
+    url: str
+    score: int
+    answers: int
+
+
+@dataclass
+class SiteCard:
+    site: Site
+    question_count: int
+    active: list[ActiveQuestion]
+
+
+def _overview_key(site: Site) -> str:
+    return f"pnyx:network-home:{site.id}:{site.name}"
+
+
+def _card(site: Site) -> SiteCard:
+    """The site's numbers from the cache, or from its database (2 queries) when stale."""
+    cached = cache.get(_overview_key(site))
+    if cached is None:
+        with activated(site):
+            overview: SiteOverview = site_overview()
+        cached = (
+            overview.question_count,
+            [
+                ActiveQuestion(
+                    title=q.title or "",
+                    url=site_path(site, "question", q.id, slugify_title(q.title) or "-"),
+                    score=q.score,
+                    answers=q.answer_count or 0,
+                )
+                for q in overview.active_questions
+            ],
+        )
+        cache.set(_overview_key(site), cached, OVERVIEW_SECONDS)
+    count, active = cached
+    return SiteCard(site=site, question_count=count, active=active)
 
 
 def network_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pnyx/network_home.html", {"sites": all_sites()})
+    return render(
+        request,
+        "pnyx/network_home.html",
+        {
+            "cards": [_card(site) for site in all_sites()],
+            "canonical": request.build_absolute_uri("/"),
+        },
+    )
