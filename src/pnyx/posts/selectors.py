@@ -6,27 +6,145 @@ that adds a query per answer or per comment fails at once.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import RowNumber, Substr
 
-from pnyx.posts.models import Comment, LinkType, Post, PostLink, PostTag, PostType, SiteUser, Tag
+from pnyx.posts.history import NOTICE_TYPES, PostState, Revision, build_revisions, post_states
+from pnyx.posts.models import (
+    Badge,
+    BadgeClass,
+    Comment,
+    LinkType,
+    Post,
+    PostHistory,
+    PostLink,
+    PostTag,
+    PostType,
+    SiteUser,
+    Tag,
+)
 
-QUESTION_SORTS = {
-    "active": ("-last_activity_date", "-id"),
+# Question lists. Each sort is an ordering; "unanswered" and "frequent" also narrow the list.
+QUESTION_SORTS: dict[str, tuple[str, ...]] = {
     "newest": ("-creation_date", "-id"),
+    "active": ("-last_activity_date", "-id"),
     "score": ("-score", "-id"),
     "votes": ("-score", "-id"),
+    "unanswered": ("-creation_date", "-id"),
+    "frequent": ("-link_count", "-score", "-id"),
 }
 DEFAULT_SORT = "active"
+QUESTION_FILTERS: dict[str, Q] = {
+    "noanswers": Q(answer_count=0) | Q(answer_count__isnull=True),
+    "noaccepted": Q(accepted_answer__isnull=True),
+}
 PAGE_SIZES = (15, 30, 50)
 DEFAULT_PAGE_SIZE = 15
+# Enough of a body's HTML to give a ~200 character plain-text excerpt without loading the body.
+EXCERPT_SOURCE_CHARS = 1500
+LIST_FIELDS = (
+    "id",
+    "post_type",
+    "title",
+    "score",
+    "answer_count",
+    "accepted_answer_id",
+    "view_count",
+    "tags",
+    "creation_date",
+    "last_activity_date",
+    "closed_date",
+    "deletion_date",
+    "owner_id",
+    "owner_display_name",
+    "owner__id",
+    "owner__display_name",
+    "owner__reputation",
+)
+# Fields of a user that a page never shows beside a post.
+UNUSED_USER_FIELDS = ("about_me", "website_url", "profile_image_url", "location")
+
+# The question page.
+ANSWER_SORTS = ("score", "newest", "oldest", "active")
+DEFAULT_ANSWER_SORT = "score"
+COMMENTS_SHOWN = 5
+RELATED_LIMIT = 10
+RELATED_TITLE_WORDS = 6
+STOP_WORDS = frozenset(
+    [
+        "about",
+        "after",
+        "also",
+        "does",
+        "from",
+        "have",
+        "into",
+        "just",
+        "like",
+        "more",
+        "most",
+        "much",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+    ]
+)
 
 
 def live_questions() -> QuerySet[Post]:
     return Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+
+
+def _live_answer_exists(**conditions: object) -> Exists:
+    return Exists(
+        Post.objects.filter(
+            parent_id=OuterRef("pk"),
+            post_type=PostType.ANSWER,
+            deletion_date__isnull=True,
+            **conditions,
+        )
+    )
 
 
 def question_list_page(
@@ -34,15 +152,62 @@ def question_list_page(
     page: int = 1,
     page_size: int = DEFAULT_PAGE_SIZE,
     tags: list[str] | None = None,
+    filter_name: str | None = None,
 ) -> Page:  # type: ignore[type-arg]
-    """One page of questions (2 queries: the count and the rows with their askers)."""
-    ordering = QUESTION_SORTS.get(sort, QUESTION_SORTS[DEFAULT_SORT])
+    """One page of questions, all of `tags`, (2 queries: the count and the rows with askers).
+
+    Each row carries `body_head`, the start of its body's HTML, for the excerpt: the page needs
+    ~200 characters of text, not bodies that may run to 30,000.
+    """
     questions = live_questions()
     for tag in tags or []:
         questions = questions.filter(id__in=PostTag.objects.filter(tag__name=tag).values("post_id"))
-    questions = questions.select_related("owner").order_by(*ordering)
-    paginator = Paginator(questions, page_size)
-    return paginator.get_page(page)
+    if filter_name in QUESTION_FILTERS:
+        questions = questions.filter(QUESTION_FILTERS[filter_name])
+    if sort == "unanswered":
+        # Stack Exchange's sense: no accepted answer and no answer anyone has voted up.
+        questions = questions.filter(accepted_answer__isnull=True).filter(
+            ~_live_answer_exists(score__gt=0)
+        )
+    elif sort == "frequent":
+        incoming = PostLink.objects.filter(related_post_id=OuterRef("pk"))
+        questions = questions.filter(id__in=PostLink.objects.values("related_post_id")).annotate(
+            link_count=Subquery(
+                incoming.order_by()
+                .values("related_post_id")
+                .annotate(n=Count("post_id", distinct=True))
+                .values("n")
+            )
+        )
+    ordering = QUESTION_SORTS.get(sort, QUESTION_SORTS[DEFAULT_SORT])
+    questions = (
+        questions.select_related("owner")
+        .only(*LIST_FIELDS)
+        .annotate(body_head=Substr("body_html", 1, EXCERPT_SOURCE_CHARS))
+        .order_by(*ordering)
+    )
+    return Paginator(questions, page_size).get_page(page)
+
+
+def tag_with_excerpt(names: list[str]) -> dict[str, Tag]:
+    """The tags named, each with its excerpt post, for the head of a tagged list (1 query)."""
+    return {
+        tag.name: tag for tag in Tag.objects.filter(name__in=names).select_related("excerpt_post")
+    }
+
+
+# The question page.
+
+
+@dataclass(frozen=True)
+class BadgeCounts:
+    gold: int = 0
+    silver: int = 0
+    bronze: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.gold + self.silver + self.bronze
 
 
 @dataclass
@@ -51,62 +216,374 @@ class Thread:
 
     question: Post
     answers: list[Post]
+    # The comments shown at first (the top ones by score, in time order) and how many there are.
     comments: dict[int, list[Comment]]
+    comment_totals: dict[int, int] = field(default_factory=dict)
+    badges: dict[int, BadgeCounts] = field(default_factory=dict)
+    states: dict[int, PostState] = field(default_factory=dict)
     linked: list[Post] = field(default_factory=list)
     duplicate_of: list[Post] = field(default_factory=list)
+    related: list[Post] = field(default_factory=list)
+    answer_sort: str = DEFAULT_ANSWER_SORT
 
     def comments_for(self, post: Post) -> list[Comment]:
         return self.comments.get(post.id, [])
 
+    def hidden_comment_count(self, post: Post) -> int:
+        return self.comment_totals.get(post.id, 0) - len(self.comments_for(post))
+
+    def state_of(self, post: Post) -> PostState:
+        return self.states.get(post.id) or PostState()
+
 
 def get_question(question_id: int) -> Post | None:
+    """A question that is not deleted, with its asker and last editor (1 query)."""
     return (
-        Post.objects.filter(pk=question_id, post_type=PostType.QUESTION)
+        live_questions()
+        .filter(pk=question_id)
         .select_related("owner", "last_editor")
+        .defer("body_markdown", *_user_fields_unused("owner", "last_editor"))
         .first()
     )
 
 
-def answer_order(question: Post, answers: list[Post]) -> list[Post]:
-    """Accepted answer first, then by score, then oldest first, as Stack Exchange shows them."""
+def get_answer(answer_id: int) -> Post | None:
+    """An answer that is not deleted, on a question that is not deleted (1 query)."""
+    answer = (
+        Post.objects.filter(pk=answer_id, post_type=PostType.ANSWER, deletion_date__isnull=True)
+        .select_related("parent")
+        .only("id", "parent__id", "parent__title", "parent__deletion_date", "parent__post_type")
+        .first()
+    )
+    if answer is None or answer.parent is None or answer.parent.deletion_date is not None:
+        return None
+    return answer
+
+
+def _user_fields_unused(*relations: str) -> list[str]:
+    return [f"{relation}__{name}" for relation in relations for name in UNUSED_USER_FIELDS]
+
+
+def answer_order(
+    question: Post, answers: list[Post], sort: str = DEFAULT_ANSWER_SORT
+) -> list[Post]:
+    """Answers in the order asked for; by score puts the accepted answer first, as SE does."""
+    if sort == "newest":
+        return sorted(answers, key=lambda a: (a.creation_date, a.id), reverse=True)
+    if sort == "oldest":
+        return sorted(answers, key=lambda a: (a.creation_date, a.id))
+    if sort == "active":
+        return sorted(answers, key=lambda a: (a.last_activity_date, a.id), reverse=True)
     accepted = question.accepted_answer_id
     return sorted(answers, key=lambda a: (a.id != accepted, -a.score, a.creation_date, a.id))
 
 
-def question_thread(question: Post) -> Thread:
-    """The answers, comments and linked questions of `question` (3 queries)."""
+def question_thread(question: Post, answer_sort: str = DEFAULT_ANSWER_SORT) -> Thread:
+    """The rest of the question page: 6 queries, 7 when a closure names a question not linked.
+
+    Answers; the top comments of every post with each post's comment total; badge counts of
+    every author and editor; the notice events (closed, locked...) of every post; the links to
+    and from the question; related questions.
+    """
     answers = list(
         Post.objects.filter(
             parent_id=question.id, post_type=PostType.ANSWER, deletion_date__isnull=True
-        ).select_related("owner", "last_editor")
+        )
+        .select_related("owner", "last_editor")
+        .defer("body_markdown", *_user_fields_unused("owner", "last_editor"))
     )
-    post_ids = [question.id, *(a.id for a in answers)]
-    comments: dict[int, list[Comment]] = defaultdict(list)
-    for comment in (
+    posts = [question, *answers]
+    post_ids = [p.id for p in posts]
+    comments, totals = top_comments(post_ids)
+    user_ids = {uid for p in posts for uid in (p.owner_id, p.last_editor_id) if uid is not None}
+    history = list(
+        PostHistory.objects.filter(post_id__in=post_ids, history_type__in=NOTICE_TYPES)
+        .select_related("user")
+        .only(
+            "id",
+            "post_id",
+            "history_type",
+            "creation_date",
+            "comment",
+            "text",
+            "user_id",
+            "user_display_name",
+            "user__id",
+            "user__display_name",
+        )
+    )
+    states = post_states(history)
+    thread = Thread(
+        question=question,
+        answers=answer_order(question, answers, answer_sort),
+        comments=comments,
+        comment_totals=totals,
+        badges=badge_counts(user_ids),
+        states=states,
+        answer_sort=answer_sort,
+    )
+    _add_links(thread, states.get(question.id))
+    thread.related = related_questions(question)
+    return thread
+
+
+def top_comments(
+    post_ids: list[int], shown: int = COMMENTS_SHOWN
+) -> tuple[dict[int, list[Comment]], dict[int, int]]:
+    """The `shown` best comments of each post, by score then age, in time order; and each post's
+    total (1 query: a window function ranks and counts within each post)."""
+    ranked = (
         Comment.objects.filter(post_id__in=post_ids)
         .select_related("user")
-        .order_by("creation_date", "id")
-    ):
-        comments[comment.post_id].append(comment)
-    thread = Thread(
-        question=question, answers=answer_order(question, answers), comments=dict(comments)
+        .only(
+            "id",
+            "post_id",
+            "score",
+            "text_html",
+            "creation_date",
+            "user_id",
+            "user_display_name",
+            "user__id",
+            "user__display_name",
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("post_id")],
+                order_by=[F("score").desc(), F("creation_date").asc(), F("id").asc()],
+            ),
+            total=Window(Count("id"), partition_by=[F("post_id")]),
+        )
+        .filter(rank__lte=shown)
     )
-    links = PostLink.objects.filter(
-        Q(post_id=question.id) | Q(related_post_id=question.id)
-    ).select_related("post", "related_post")
-    seen: set[int] = set()
+    comments: dict[int, list[Comment]] = defaultdict(list)
+    totals: dict[int, int] = {}
+    for comment in ranked:
+        comments[comment.post_id].append(comment)
+        totals[comment.post_id] = comment.total  # type: ignore[attr-defined]
+    for post_comments in comments.values():
+        post_comments.sort(key=lambda c: (c.creation_date, c.id))
+    return dict(comments), totals
+
+
+def badge_counts(user_ids: set[int]) -> dict[int, BadgeCounts]:
+    """Gold, silver and bronze badge counts of each user (1 query, none without users)."""
+    if not user_ids:
+        return {}
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    rows = (
+        Badge.objects.filter(user_id__in=user_ids)
+        .order_by()
+        .values_list("user_id", "badge_class")
+        .annotate(n=Count("id"))
+    )
+    for user_id, badge_class, n in rows:
+        counts[user_id][badge_class] = n
+    return {
+        user_id: BadgeCounts(
+            gold=by_class.get(BadgeClass.GOLD, 0),
+            silver=by_class.get(BadgeClass.SILVER, 0),
+            bronze=by_class.get(BadgeClass.BRONZE, 0),
+        )
+        for user_id, by_class in counts.items()
+    }
+
+
+SIDEBAR_POST_FIELDS = ("id", "title", "score", "post_type", "deletion_date", "answer_count")
+
+
+def _add_links(thread: Thread, state: PostState | None) -> None:
+    """Fill the Linked sidebar and the duplicate targets (1 query, 2 when a closure names a
+    question that PostLinks does not)."""
+    question = thread.question
+    links = (
+        PostLink.objects.filter(Q(post_id=question.id) | Q(related_post_id=question.id))
+        .select_related("post", "related_post")
+        .only(
+            "post_id",
+            "related_post_id",
+            "link_type",
+            *(f"post__{name}" for name in SIDEBAR_POST_FIELDS),
+            *(f"related_post__{name}" for name in SIDEBAR_POST_FIELDS),
+        )
+        .order_by("id")
+    )
+    linked: dict[int, Post] = {}
+    duplicates: dict[int, Post] = {}
     for link in links:
-        if link.link_type == LinkType.DUPLICATE and link.post_id == question.id:
-            thread.duplicate_of.append(link.related_post)
         other = link.related_post if link.post_id == question.id else link.post
-        if (
-            other.post_type == PostType.QUESTION
-            and other.id not in seen
-            and other.id != question.id
-        ):
-            seen.add(other.id)
-            thread.linked.append(other)
-    return thread
+        if other.post_type != PostType.QUESTION or other.deletion_date is not None:
+            continue
+        if other.id == question.id:
+            continue
+        if link.link_type == LinkType.DUPLICATE and link.post_id == question.id:
+            duplicates[other.id] = other
+        linked.setdefault(other.id, other)
+    closure = state.closure if state else None
+    if closure is not None and question.closed_date is not None:
+        missing = [i for i in closure.original_ids if i not in duplicates]
+        if missing:
+            found = {
+                p.id: p for p in live_questions().filter(id__in=missing).only(*SIDEBAR_POST_FIELDS)
+            }
+            duplicates.update(found)
+        # The closure's own list keeps its order; links not in it follow.
+        ordered = [duplicates[i] for i in closure.original_ids if i in duplicates]
+        ordered += [p for i, p in duplicates.items() if i not in closure.original_ids]
+        thread.duplicate_of = ordered
+    else:
+        thread.duplicate_of = list(duplicates.values()) if question.closed_date else []
+    thread.linked = sorted(linked.values(), key=lambda p: (-p.score, p.id))
+
+
+def title_words(title: str | None) -> list[str]:
+    """The words of a title worth matching: long enough, not common, the longest first."""
+    words = {w for w in re.findall(r"[^\W_]{4,}", (title or "").lower()) if w not in STOP_WORDS}
+    return sorted(words, key=lambda w: (-len(w), w))[:RELATED_TITLE_WORDS]
+
+
+def related_questions(question: Post, limit: int = RELATED_LIMIT) -> list[Post]:
+    """Questions sharing tags with this one, ranked by tags shared and title words in common
+    (1 query). A stopgap until search gives better."""
+    tags = question.tag_list
+    if not tags:
+        return []
+    shared_tags = Subquery(
+        PostTag.objects.filter(post_id=OuterRef("pk"), tag__name__in=tags)
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rank: Combinable = F("shared_tags") * 2
+    for word in title_words(question.title):
+        rank = rank + Case(
+            When(title__icontains=word, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return list(
+        live_questions()
+        .filter(id__in=PostTag.objects.filter(tag__name__in=tags).values("post_id"))
+        .exclude(pk=question.id)
+        .only(*SIDEBAR_POST_FIELDS)
+        .annotate(shared_tags=shared_tags)
+        .annotate(rank=rank)
+        .order_by("-rank", "-score", "-id")[:limit]
+    )
+
+
+# The full comment list of one post (the "show more comments" link).
+
+
+@dataclass
+class PostComments:
+    post: Post
+    question: Post
+    comments: list[Comment]
+
+
+def post_comments(post_id: int) -> PostComments | None:
+    """All the comments of a question or answer that is not deleted, in time order (2 queries)."""
+    post = _visible_post(post_id, (PostType.QUESTION, PostType.ANSWER))
+    if post is None:
+        return None
+    comments = list(
+        Comment.objects.filter(post_id=post.id)
+        .select_related("user")
+        .defer(*(f"user__{name}" for name in UNUSED_USER_FIELDS))
+        .order_by("creation_date", "id")
+    )
+    return PostComments(post=post, question=post.parent or post, comments=comments)
+
+
+def _visible_post(post_id: int, post_types: tuple[int, ...]) -> Post | None:
+    """A post the reader may see: not deleted, and for an answer, on a question not deleted."""
+    post = (
+        Post.objects.filter(pk=post_id, post_type__in=post_types, deletion_date__isnull=True)
+        .select_related("parent")
+        .defer("body_markdown", "parent__body_markdown", "parent__body_html")
+        .first()
+    )
+    if post is None:
+        return None
+    if post.post_type == PostType.ANSWER and (
+        post.parent is None or post.parent.deletion_date is not None
+    ):
+        return None
+    return post
+
+
+# The revisions page.
+
+REVISABLE_TYPES = (
+    PostType.QUESTION,
+    PostType.ANSWER,
+    PostType.TAG_WIKI_EXCERPT,
+    PostType.TAG_WIKI,
+)
+
+
+@dataclass
+class PostRevisions:
+    """A post's history as the revisions page lists it (oldest first here; the page reverses)."""
+
+    post: Post
+    question: Post | None
+    tag: Tag | None
+    revisions: list[Revision]
+    users: dict[int, SiteUser]
+    questions: dict[int, Post]
+
+    @property
+    def has_history(self) -> bool:
+        return bool(self.revisions)
+
+
+def post_revisions(post_id: int) -> PostRevisions | None:
+    """Every revision and event of a post (2 queries; 1 more each for the tag of a tag wiki, the
+    users of suggested edits and the questions duplicate closures name)."""
+    post = _visible_post(post_id, REVISABLE_TYPES)
+    if post is None:
+        return None
+    rows = list(
+        PostHistory.objects.filter(post_id=post.id)
+        .select_related("user")
+        .defer(*(f"user__{name}" for name in UNUSED_USER_FIELDS))
+        .order_by("creation_date", "id")
+    )
+    revisions = build_revisions(rows)
+    tag = None
+    if post.post_type in (PostType.TAG_WIKI, PostType.TAG_WIKI_EXCERPT):
+        tag = Tag.objects.filter(Q(wiki_post_id=post.id) | Q(excerpt_post_id=post.id)).first()
+    user_ids = {
+        uid for r in revisions for uid in (r.suggested_by, *r.approved_by) if uid is not None
+    }
+    users = (
+        {
+            u.id: u
+            for u in SiteUser.objects.filter(id__in=user_ids).only(
+                "id", "display_name", "reputation"
+            )
+        }
+        if user_ids
+        else {}
+    )
+    question_ids = {i for r in revisions for e in r.events for i in e.original_ids}
+    questions = (
+        {p.id: p for p in live_questions().filter(id__in=question_ids).only(*SIDEBAR_POST_FIELDS)}
+        if question_ids
+        else {}
+    )
+    question = post if post.post_type == PostType.QUESTION else post.parent
+    return PostRevisions(
+        post=post,
+        question=question,
+        tag=tag,
+        revisions=revisions,
+        users=users,
+        questions=questions,
+    )
 
 
 def get_user(user_id: int) -> SiteUser | None:

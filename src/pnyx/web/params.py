@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from pnyx.posts.selectors import DEFAULT_PAGE_SIZE, DEFAULT_SORT, PAGE_SIZES, QUESTION_SORTS
+from pnyx.posts.selectors import (
+    ANSWER_SORTS,
+    DEFAULT_ANSWER_SORT,
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_SORT,
+    PAGE_SIZES,
+    QUESTION_FILTERS,
+    QUESTION_SORTS,
+)
 
 MAX_PAGE = 100_000
 
@@ -29,3 +37,21 @@ def question_sort(request: HttpRequest, default: str = DEFAULT_SORT) -> str:
     sort = request.GET.get("tab") or request.GET.get("sort") or default
     sort = sort.lower()
     return sort if sort in QUESTION_SORTS else default
+
+
+def question_filter(request: HttpRequest) -> str | None:
+    """`filter=noanswers|noaccepted`, or None for every question."""
+    value = request.GET.get("filter", "").lower()
+    return value if value in QUESTION_FILTERS else None
+
+
+def answer_sort(request: HttpRequest) -> str:
+    """`answertab=score|newest|oldest|active` on the question page."""
+    value = request.GET.get("answertab", "").lower()
+    return value if value in ANSWER_SORTS else DEFAULT_ANSWER_SORT
+
+
+def choice(request: HttpRequest, name: str, allowed: tuple[str, ...]) -> str:
+    """The value of `name` if it is one of `allowed`, else the first of them."""
+    value = request.GET.get(name, "").lower()
+    return value if value in allowed else allowed[0]

@@ -1,68 +1,192 @@
-"""Question lists, the question page and Stack Exchange's short links."""
+"""Question lists, the question page, a post's full comment list and Stack Exchange's short links."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
-from pnyx.posts.models import Post, PostType
-from pnyx.posts.rules import TAG_RE
+from pnyx.posts.models import Post
+from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
 from pnyx.posts.selectors import (
+    DEFAULT_ANSWER_SORT,
+    DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
+    get_answer,
     get_question,
+    post_comments,
     question_list_page,
     question_thread,
-    tags_by_name,
+    tag_with_excerpt,
 )
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
 
-SORT_TABS = [("active", "Active"), ("newest", "Newest"), ("score", "Score")]
+SORT_TABS = [
+    ("newest", "Newest"),
+    ("active", "Active"),
+    ("score", "Score"),
+    ("unanswered", "Unanswered"),
+    ("frequent", "Frequent"),
+]
+FILTERS = [
+    ("all", "All questions"),
+    ("noanswers", "No answers"),
+    ("noaccepted", "No accepted answer"),
+]
+ANSWER_TABS = [
+    ("score", "Highest score"),
+    ("newest", "Newest"),
+    ("oldest", "Oldest"),
+    ("active", "Recently active"),
+]
+MAX_TAGS = 5
 
 
 def _question_url(question: Post) -> str:
     return reverse("question", args=[question.id, slugify_title(question.title) or "-"])
 
 
+# Lists.
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class ListState:
+    """The list parameters in use, and the links that change one of them."""
+
+    path: str
+    sort: str
+    default_sort: str
+    filter_name: str | None
+    page_size: int
+
+    def url(
+        self,
+        *,
+        sort: str | None = None,
+        filter_name: str | None = None,
+        page_size: int | None = None,
+        page: int = 1,
+    ) -> str:
+        """This list's address with the changes given (`filter_name="all"` drops the filter);
+        defaults are left out of the query."""
+        chosen_sort = sort or self.sort
+        chosen_filter = self.filter_name if filter_name is None else filter_name
+        chosen_size = page_size or self.page_size
+        query: list[tuple[str, object]] = []
+        if chosen_sort != self.default_sort:
+            query.append(("tab", chosen_sort))
+        if chosen_filter and chosen_filter != "all":
+            query.append(("filter", chosen_filter))
+        if chosen_size != DEFAULT_PAGE_SIZE:
+            query.append(("pagesize", chosen_size))
+        if page > 1:
+            query.append(("page", page))
+        return self.path + (f"?{urlencode(query)}" if query else "")
+
+
 def site_home(request: HttpRequest) -> HttpResponse:
-    return _list(request, template_title="Top questions", tags=[])
+    return _list(request, title="Top questions", tags=[], default_sort="active")
 
 
 def question_list(request: HttpRequest) -> HttpResponse:
-    return _list(request, template_title="All questions", tags=[])
+    return _list(request, title="All questions", tags=[], default_sort="newest")
 
 
 def tagged(request: HttpRequest, tags: str) -> HttpResponse:
-    names = [t for t in tags.replace(" ", "+").split("+") if t]
-    if not names or len(names) > 5 or not all(TAG_RE.match(n) for n in names):
+    names = list(dict.fromkeys(t.lower() for t in re.split(r"[+ ]", tags) if t))
+    if (
+        not names
+        or len(names) > MAX_TAGS
+        or not all(len(n) <= TAG_MAX_LENGTH and TAG_RE.match(n) for n in names)
+    ):
         raise Http404("no such tag")
+    tag_rows = tag_with_excerpt(names)
+    if len(tag_rows) != len(names):
+        raise Http404("no such tag")
+    title = "Questions tagged " + " and ".join(f"[{n}]" for n in names)
     return _list(
-        request, template_title="Questions tagged " + " ".join(f"[{n}]" for n in names), tags=names
+        request,
+        title=title,
+        tags=names,
+        default_sort="newest",
+        tag=tag_rows[names[0]] if len(names) == 1 else None,
     )
 
 
-def _list(request: HttpRequest, template_title: str, tags: list[str]) -> HttpResponse:
-    sort = params.question_sort(request)
-    size = params.page_size(request)
+def _list(
+    request: HttpRequest,
+    *,
+    title: str,
+    tags: list[str],
+    default_sort: str,
+    tag: object = None,
+) -> HttpResponse:
+    sort = params.question_sort(request, default=default_sort)
+    if sort == "votes":
+        sort = "score"
+    state = ListState(
+        path=request.path,
+        sort=sort,
+        default_sort=default_sort,
+        filter_name=params.question_filter(request),
+        page_size=params.page_size(request),
+    )
     page = question_list_page(
-        sort=sort, page=params.page_number(request), page_size=size, tags=tags
+        sort=sort,
+        page=params.page_number(request),
+        page_size=state.page_size,
+        tags=tags,
+        filter_name=state.filter_name,
     )
+    page.object_list = list(page.object_list)
+    pages = [
+        Link(str(n), state.url(page=n), n == page.number)
+        if isinstance(n, int)
+        else Link(str(n), "")
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
     return render(
         request,
         "pnyx/question_list.html",
         {
-            "title": template_title,
+            "title": title,
             "page": page,
-            "sort": sort,
-            "page_size": size,
             "tags": tags,
-            "tag_info": tags_by_name(tags) if tags else {},
-            "sort_tabs": SORT_TABS,
-            "page_sizes": PAGE_SIZES,
-            "page_range": page.paginator.get_elided_page_range(page.number),
+            "tag": tag,
+            "sort": sort,
+            "sort_tabs": [
+                Link(label, state.url(sort=key), key == sort) for key, label in SORT_TABS
+            ],
+            "filters": [
+                Link(label, state.url(filter_name=key), key == (state.filter_name or "all"))
+                for key, label in FILTERS
+            ],
+            "page_sizes": [
+                Link(str(n), state.url(page_size=n), n == state.page_size) for n in PAGE_SIZES
+            ],
+            "pages": pages,
+            "previous_url": state.url(page=page.previous_page_number())
+            if page.has_previous()
+            else None,
+            "next_url": state.url(page=page.next_page_number()) if page.has_next() else None,
         },
     )
+
+
+# Short links.
 
 
 def question_redirect(
@@ -77,14 +201,13 @@ def question_redirect(
 def answer_redirect(
     request: HttpRequest, answer_id: int, user_id: int | None = None
 ) -> HttpResponse:
-    answer = (
-        Post.objects.filter(pk=answer_id, post_type=PostType.ANSWER)
-        .select_related("parent")
-        .first()
-    )
+    answer = get_answer(answer_id)
     if answer is None or answer.parent is None:
         raise Http404("no such answer")
     return HttpResponseRedirect(f"{_question_url(answer.parent)}#{answer.id}")
+
+
+# The question page.
 
 
 def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResponse:
@@ -93,10 +216,46 @@ def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResp
         raise Http404("no such question")
     canonical = _question_url(question)
     if slug != (slugify_title(question.title) or "-"):
-        return redirect(canonical, permanent=True)
-    thread = question_thread(question)
+        query = request.META.get("QUERY_STRING")
+        return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
+    answer_sort = params.answer_sort(request)
+    thread = question_thread(question, answer_sort=answer_sort)
+    answer_tabs = [
+        Link(
+            label,
+            canonical + ("" if key == DEFAULT_ANSWER_SORT else f"?answertab={key}") + "#answers",
+            key == answer_sort,
+        )
+        for key, label in ANSWER_TABS
+    ]
     return render(
         request,
         "pnyx/question.html",
-        {"thread": thread, "question": question, "canonical": canonical},
+        {
+            "thread": thread,
+            "question": question,
+            "canonical": canonical,
+            "answer_tabs": answer_tabs,
+        },
     )
+
+
+def comments(request: HttpRequest, post_id: int) -> HttpResponse:
+    """All the comments of a post: the fragment htmx swaps in, or a page of its own without JS."""
+    found = post_comments(post_id)
+    if found is None:
+        raise Http404("no such post")
+    fragment = request.headers.get("HX-Request") == "true"
+    response = render(
+        request,
+        "pnyx/comments_fragment.html" if fragment else "pnyx/comments.html",
+        {
+            "post": found.post,
+            "question": found.question,
+            "comments": found.comments,
+            "post_url": _question_url(found.question)
+            + ("" if found.post.id == found.question.id else f"#{found.post.id}"),
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
