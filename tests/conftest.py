@@ -96,6 +96,16 @@ def politics():  # type: ignore[no-untyped-def]
     return site
 
 
+@pytest.fixture(scope="session")
+def beer():  # type: ignore[no-untyped-def]
+    """beer.stackexchange.com's dump (the packaged demo archive), imported once per test
+    process as the site `beer`. Read-only: tests that change content make a site of their own."""
+    from pnyx.demo.beer import load_beer
+
+    site, _ = load_beer()
+    return site
+
+
 @pytest.fixture
 def make_site() -> Iterator[Callable[..., object]]:
     """Create fresh sites for a test; they are removed with their databases afterwards."""

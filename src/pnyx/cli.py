@@ -77,6 +77,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     check_network_database()
     site, created = load_politics()
     print(f"site {site.name}: {'seed thread loaded' if created else 'already loaded'}")
+
+    from pnyx.demo.beer import load_beer
+    from pnyx.dumps.progress import reporter_for
+
+    beer, imported = load_beer(reporter=reporter_for(sys.stderr))
+    print(f"site {beer.name}: {'dump imported' if imported else 'already imported'}")
     return 0
 
 

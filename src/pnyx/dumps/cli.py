@@ -1,15 +1,61 @@
-"""`pnyx import` and `pnyx export`."""
+"""`pnyx import` (and, next, `pnyx export`)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pnyx.cli import check_network_database
+    from pnyx.dumps.importer import ImportRequest, import_dump
+    from pnyx.dumps.progress import reporter_for
+
+    check_network_database()
+    request = ImportRequest(
+        path=Path(args.path).expanduser(),
+        site_name=args.site,
+        title=args.title,
+        origins=args.origin,
+        database_url=args.database,
+        replace=args.replace,
+    )
+    report = import_dump(request, reporter_for(sys.stderr, quiet=args.quiet))
+    for line in report.summary_lines():
+        print(line)
+    return 0
+
+
 def add_commands(commands: Any) -> None:
-    """Register the dump subcommands on the `pnyx` parser (filled in by the dumps work)."""
-    del commands
-    return None
-
-
-__all__ = ["add_commands", "argparse"]
+    """Register `import` on the `pnyx` parser."""
+    importer = commands.add_parser(
+        "import",
+        help="import a Stack Exchange data dump as a site (all or nothing)",
+        description=(
+            "Import a Stack Exchange data dump (a folder of its XML files, the site's .7z "
+            "archive, or a .zip) as the site NAME, creating the site if needed. The site is "
+            "switched to the imported content only when the whole import succeeded."
+        ),
+    )
+    importer.add_argument("path", help="the dump: a folder, a .7z or a .zip")
+    importer.add_argument("--site", required=True, help="the site to import into (its name)")
+    importer.add_argument("--title", help="the site's title (for a new site: default the origin)")
+    importer.add_argument(
+        "--origin",
+        action="append",
+        default=[],
+        help="the dump's public origin, e.g. https://beer.stackexchange.com: links to it "
+        "become local; repeatable",
+    )
+    importer.add_argument(
+        "--database", help="database URL for a new site (default: SQLite in the data directory)"
+    )
+    importer.add_argument(
+        "--replace", action="store_true", help="replace the site's content if it has some"
+    )
+    importer.add_argument(
+        "--quiet", action="store_true", help="no progress display, only the summary"
+    )
+    importer.set_defaults(handler=cmd_import)

@@ -379,3 +379,26 @@ class Badge(models.Model):
             models.Index(fields=["user", "badge_class"], name="badges_user"),
             models.Index(fields=["name"], name="badges_name"),
         ]
+
+
+class DumpImport(models.Model):
+    """The data dump a site's content was imported from, one row per import.
+
+    The exporter reads it back to write the site in the dump's own shape: the tag form it used
+    (`<a><b>` or `|a|b|`) and the attributes Pnyx filled in because the dump lacked them (dumps
+    before 2023 name no licence; Pnyx derives it from the date, and an export leaves it out again).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    imported_at = models.DateTimeField()
+    source = models.TextField(help_text="The dump's file or folder name.")
+    tag_form = models.CharField(max_length=10, default="angle", help_text="`angle` or `pipe`.")
+    derived = models.JSONField(
+        default=dict, help_text="Dump file name -> attributes Pnyx derived, absent from the dump."
+    )
+    counts = models.JSONField(
+        default=dict, help_text="Rows imported, skipped and left dangling, per file."
+    )
+
+    class Meta:
+        db_table = "dump_imports"

@@ -1,0 +1,164 @@
+"""Turning a dump row's attributes into the values of a database row, or saying what is wrong.
+
+Values are checked as they are converted (integers in range, dates that parse, text that fits
+its column), so a bad value stops the import at its line on either backend rather than as a
+database error later. Dates become ISO text in UTC (`2014-01-21 20:26:05.383000`), the form
+Django stores on SQLite and PostgreSQL accepts for `timestamp with time zone` in UTC sessions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from pnyx.dumps.schema import Field, Table
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+TAG_MAX_LENGTH = 35
+TAGS_MAX_LENGTH = 300
+
+
+class RowProblem(Exception):
+    """What is wrong with one row; the reader adds the file and line."""
+
+
+class BadValue(ValueError):
+    """A value that has the right syntax but not a usable value (too long, out of range...)."""
+
+
+def parse_int(text: str) -> int:
+    value = int(text)
+    if not INT32_MIN <= value <= INT32_MAX:
+        raise BadValue(f"{value} is out of range for a 32-bit integer")
+    return value
+
+
+def parse_bigint(text: str) -> int:
+    value = int(text)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise BadValue(f"{value} is out of range for a 64-bit integer")
+    return value
+
+
+def parse_date(text: str) -> str:
+    """Dump datetime -> ISO text in UTC, as the databases store it."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(" ")
+
+
+def parse_bool(text: str) -> bool:
+    if text == "True":
+        return True
+    if text == "False":
+        return False
+    lowered = text.strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise ValueError(text)
+
+
+def split_tags(text: str) -> tuple[list[str], str]:
+    """`<a><b>` or `|a|b|` -> (["a", "b"], form), form being `angle` or `pipe`."""
+    text = text.strip()
+    if not text:
+        return [], "angle"
+    if text.startswith("<") and text.endswith(">"):
+        names, form = text[1:-1].split("><"), "angle"
+    elif text.startswith("|") and text.endswith("|"):
+        names, form = text[1:-1].split("|"), "pipe"
+    else:
+        raise BadValue(f"{text[:60]!r} is neither <a><b> nor |a|b|")
+    for name in names:
+        if not name or len(name) > TAG_MAX_LENGTH or name != name.strip() or " " in name:
+            raise BadValue(f"holds the tag {name!r}, which is empty, too long or has spaces")
+    return names, form
+
+
+KIND_PROBLEMS = {
+    "int": "is not an integer",
+    "bigint": "is not an integer",
+    "date": "is not a date (expected YYYY-MM-DDTHH:MM:SS.fff)",
+    "bool": "is not True or False",
+    "str": "is not text",
+    "html": "is not text",
+    "tags": "is not a tag list",
+}
+
+
+def _short(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+class RowConverter:
+    """Converts rows of one table in the column order of its `Field`s.
+
+    `html` renders Posts.Body (sanitising, localising links); the tag forms seen are collected
+    in `tag_forms` so the export can write tags the way the dump did.
+    """
+
+    def __init__(self, table: Table, html: Callable[[str], str] | None = None) -> None:
+        self.table = table
+        self.tag_forms: set[str] = set()
+        self._html = html or (lambda text: text)
+        self._fields = {f.attr: f for f in table.fields}
+        self._steps = [(f.attr, self._parser(f), f.required, f.default) for f in table.fields]
+
+    def _parser(self, field: Field) -> Callable[[str], object]:
+        if field.kind == "int":
+            return parse_int
+        if field.kind == "bigint":
+            return parse_bigint
+        if field.kind == "date":
+            return parse_date
+        if field.kind == "bool":
+            return parse_bool
+        if field.kind == "html":
+            return lambda text: self._html(text)
+        if field.kind == "tags":
+            return self._tags
+        limit = field.max_length
+        if limit is None:
+            return str
+        return lambda text: _limited(text, limit)
+
+    def _tags(self, text: str) -> str:
+        names, form = split_tags(text)
+        if names:
+            self.tag_forms.add(form)
+        joined = " ".join(names)
+        if len(joined) > TAGS_MAX_LENGTH:
+            raise BadValue(f"has more tags than fit in {TAGS_MAX_LENGTH} characters")
+        return joined
+
+    def __call__(self, attributes: Mapping[str, str]) -> list[object]:
+        get = attributes.get
+        values: list[object] = []
+        append = values.append
+        attr = ""
+        value: str | None = None
+        try:
+            for attr, parse, required, default in self._steps:
+                value = get(attr)
+                if value is None:
+                    if required:
+                        raise RowProblem(f"the row has no {attr}")
+                    append(default)
+                else:
+                    append(parse(value))
+        except BadValue as exc:
+            raise RowProblem(f"{attr} {exc}") from exc
+        except (ValueError, TypeError, OverflowError) as exc:
+            kind = self._fields[attr].kind
+            raise RowProblem(f"{attr} {_short(str(value))} {KIND_PROBLEMS[kind]}") from exc
+        return values
+
+
+def _limited(text: str, limit: int) -> str:
+    if len(text) > limit:
+        raise BadValue(f"is longer than {limit} characters ({len(text)})")
+    return text

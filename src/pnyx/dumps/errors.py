@@ -1,0 +1,22 @@
+"""Errors in a dump, reported with the file and line they were found at."""
+
+from __future__ import annotations
+
+from pnyx.errors import PnyxError
+
+
+class DumpError(PnyxError):
+    """A dump that cannot be imported as it is: unreadable, malformed, or breaking the schema."""
+
+    def __init__(self, problem: str, file: str | None = None, line: int | None = None) -> None:
+        self.problem = problem
+        self.file = file
+        self.line = line
+        where = file or ""
+        if file and line:
+            where = f"{file}, line {line}"
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+
+class ImportBusy(PnyxError):
+    """Another import into the same site is running."""

@@ -1,0 +1,225 @@
+"""`import_dump`: a whole Stack Exchange site from its data dump, all or nothing.
+
+The import fills a new database (see `target`) and points the site at it only once every file
+has been read and every check passed; a failure, Ctrl-C or SIGTERM drops the new database, and
+a site created for the import is only ever created at that last step. The site is therefore
+always either as it was or completely imported.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+
+import psycopg
+from django.db import transaction
+
+from pnyx.dumps import target as targets
+from pnyx.dumps.bulk import BulkConnection, PostgresBulk, SqliteBulk
+from pnyx.dumps.loader import SEQUENCE_TABLES, DumpLoader, LoadResult
+from pnyx.dumps.progress import Reporter
+from pnyx.dumps.source import DumpSource, open_dump
+from pnyx.errors import ValidationError
+from pnyx.network.models import Site
+from pnyx.posts.models import Post, SiteUser
+from pnyx.sites import registry
+from pnyx.sites.context import activated
+from pnyx.sites.services import check_origin, check_site_name, default_database_url
+
+
+@dataclass
+class ImportRequest:
+    path: Path
+    site_name: str
+    title: str | None = None
+    origins: list[str] = field(default_factory=list)
+    database_url: str | None = None
+    replace: bool = False
+
+
+@dataclass
+class ImportReport:
+    site: Site
+    created_site: bool
+    result: LoadResult
+    seconds: float
+
+    def summary_lines(self) -> list[str]:
+        result = self.result
+        total = sum(result.rows.values())
+        lines = [
+            f"imported {total:,} rows into site {self.site.name} in {self.seconds:.1f}s "
+            f"({total / max(self.seconds, 1e-9):,.0f} rows/s)"
+        ]
+        for file, count in sorted(result.rows.items()):
+            lines.append(f"  {file}: {count:,} rows")
+        for file in result.missing_files:
+            lines.append(f"  {file}: not in the dump, nothing imported")
+        for file, count in sorted(result.skipped.items()):
+            lines.append(f"  {file}: {count:,} rows skipped (canary posts and what hangs on them)")
+        for file, count in sorted(result.dangling.items()):
+            lines.append(f"  {file}: {count:,} rows point to posts or users not in the dump (kept)")
+        if result.new_tags:
+            lines.append(f"  Tags.xml: {result.new_tags:,} tags used by posts were missing; added")
+        return lines
+
+
+def site_has_content(site: Site) -> bool:
+    with activated(site):
+        return Post.objects.exists() or SiteUser.objects.exists()
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so the half-made database is dropped on the way out."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _open_bulk(target: targets.TargetDatabase) -> BulkConnection:
+    if target.is_sqlite:
+        return SqliteBulk(targets.connect_sqlite(target))
+    return PostgresBulk(targets.connect_postgres(target))
+
+
+def _title_for(request: ImportRequest, origins: list[str]) -> str:
+    if request.title and request.title.strip():
+        return request.title.strip()
+    if origins:
+        return origins[0].split("://", 1)[1]
+    return request.site_name
+
+
+def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> ImportReport:
+    """Import the dump at `request.path` into the site `request.site_name`; see the module doc."""
+    reporter = reporter or Reporter()
+    started = time.monotonic()
+    check_site_name(request.site_name)
+    origins = [check_origin(o) for o in request.origins]
+    with targets.site_lock(request.site_name):
+        existing = Site.objects.filter(name=request.site_name).first()
+        if existing is not None and not request.replace and site_has_content(existing):
+            raise ValidationError(
+                f"site {existing.name!r} already has content; give --replace to replace it "
+                "with the dump's"
+            )
+        current_url = existing.database_url if existing else None
+        base_url = request.database_url or current_url or default_database_url(request.site_name)
+        for leftover in targets.leftovers(base_url, keep=current_url):
+            targets.drop(leftover)
+        work = targets.work_folder(request.site_name)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        site = existing or Site(name=request.site_name)
+        if request.title or existing is None:
+            site.title = _title_for(request, origins)
+        site.origins = list(dict.fromkeys([*(existing.origins if existing else []), *origins]))
+        new = targets.new_target(base_url)
+        try:
+            with _terminate_as_interrupt():
+                targets.create(new)
+                with open_dump(request.path, work) as source:
+                    result = _load(new, source, site, reporter)
+                _switch(site, new, existing is None)
+        except BaseException:
+            targets.drop(new)
+            raise
+        finally:
+            reporter.close()
+            shutil.rmtree(work, ignore_errors=True)
+    if current_url is not None:
+        _drop_old(existing, current_url, reporter)
+    return ImportReport(site, existing is None, result, time.monotonic() - started)
+
+
+def _load(
+    new: targets.TargetDatabase, source: DumpSource, site: Site, reporter: Reporter
+) -> LoadResult:
+    """Fill the new database: indexes off, the files, indexes on, the finishing passes."""
+    db = _open_bulk(new)
+    try:
+        indexes = db.secondary_indexes()
+        for name, _ in indexes:
+            db.drop_index(name)
+        loader = DumpLoader(db, source, site, reporter)
+        result = loader.load()
+        with reporter.step("indexes"):
+            for _, statement in indexes:
+                db.execute(statement)
+        loader.finish()
+        db.reset_sequences(SEQUENCE_TABLES)
+        _record(db, source.name, result)
+        db.execute("ANALYZE")
+        db.commit()
+    finally:
+        db.close()
+    return result
+
+
+def _record(db: BulkConnection, source_name: str, result: LoadResult) -> None:
+    import json
+
+    counts = {
+        "rows": dict(result.rows),
+        "skipped": dict(result.skipped),
+        "dangling": dict(result.dangling),
+        "missing": result.missing_files,
+    }
+    marks = ", ".join([db.param] * 5)
+    db.execute(
+        f"INSERT INTO dump_imports (imported_at, source, tag_form, derived, counts) "
+        f"VALUES ({marks})",
+        [
+            datetime.now(UTC).replace(tzinfo=None).isoformat(" "),
+            source_name,
+            result.tag_form,
+            json.dumps(result.derived),
+            json.dumps(counts),
+        ],
+    )
+
+
+def _switch(site: Site, new: targets.TargetDatabase, is_new_site: bool) -> None:
+    """The commit point: the site now reads the new database."""
+    with transaction.atomic(using="default"):
+        if is_new_site:
+            site.database_url = new.url
+            site.save(using="default", force_insert=True)
+        else:
+            Site.objects.using("default").filter(pk=site.pk).update(
+                database_url=new.url, title=site.title, origins=site.origins
+            )
+    registry.forget_connection(site)
+    site.database_url = new.url
+    registry.reload_sites()
+
+
+def _drop_old(site: Site | None, old_url: str, reporter: Reporter) -> None:
+    """Drop the database the site used before; a failure here leaves a stray database only."""
+    if site is None:
+        return
+    old = targets.TargetDatabase(old_url)
+    scratch = Site(name=site.name, database_url=old_url)
+    registry.forget_connection(scratch)
+    try:
+        targets.drop(old)
+    except (OSError, psycopg.Error) as exc:
+        reporter.note(f"the previous database {old.name} could not be dropped: {exc}")

@@ -1,0 +1,160 @@
+"""Showing an import's progress: a live table on a terminal, plain log lines otherwise.
+
+Per file: rows read, rows per second and the time left (from the bytes read, since a streamed
+file's row count is unknown until its end). The finishing steps after the files (indexes,
+revisions, comment mentions) are shown as they start and end.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+LOG_EVERY_SECONDS = 5.0
+
+
+class Reporter:
+    """Progress sink with no output (tests, benchmarks); the base of the two displays."""
+
+    def start_file(self, name: str, total_bytes: int) -> None:
+        pass
+
+    def advance(self, rows: int, bytes_read: int) -> None:
+        pass
+
+    def finish_file(self, rows: int) -> None:
+        pass
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        yield
+
+    def note(self, message: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class LogReporter(Reporter):
+    """One line per file when it ends, and every few seconds while a long file is read."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self._name = ""
+        self._total = 0
+        self._started = 0.0
+        self._last_log = 0.0
+
+    def _print(self, message: str) -> None:
+        print(message, file=self.stream, flush=True)
+
+    def start_file(self, name: str, total_bytes: int) -> None:
+        self._name, self._total = name, total_bytes
+        self._started = self._last_log = time.monotonic()
+
+    def advance(self, rows: int, bytes_read: int) -> None:
+        now = time.monotonic()
+        if now - self._last_log < LOG_EVERY_SECONDS:
+            return
+        self._last_log = now
+        elapsed = max(now - self._started, 1e-9)
+        line = f"{self._name}: {rows:,} rows, {rows / elapsed:,.0f} rows/s"
+        if self._total and bytes_read:
+            fraction = min(bytes_read / self._total, 1.0)
+            left = elapsed * (1 - fraction) / max(fraction, 1e-9)
+            line += f", {fraction:.0%}, about {left:,.0f}s left"
+        self._print(line)
+
+    def finish_file(self, rows: int) -> None:
+        elapsed = max(time.monotonic() - self._started, 1e-9)
+        self._print(f"{self._name}: {rows:,} rows in {elapsed:.1f}s ({rows / elapsed:,.0f} rows/s)")
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        started = time.monotonic()
+        yield
+        self._print(f"{description}: done in {time.monotonic() - started:.1f}s")
+
+    def note(self, message: str) -> None:
+        self._print(message)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        rows = int(task.fields.get("rows", 0))
+        elapsed = task.finished_time if task.finished else task.elapsed
+        rate = rows / elapsed if elapsed else 0.0
+        return Text(f"{rows:>12,} rows {rate:>10,.0f} rows/s", style="progress.data.speed")
+
+
+class RichReporter(Reporter):
+    """A live table: a bar per file, with rows, rows/s, elapsed time and time left."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(bar_width=30),
+            _RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
+        self.progress.start()
+        self._task: TaskID | None = None
+
+    def start_file(self, name: str, total_bytes: int) -> None:
+        self._task = self.progress.add_task(name, total=max(total_bytes, 1), rows=0)
+
+    def advance(self, rows: int, bytes_read: int) -> None:
+        if self._task is not None:
+            self.progress.update(self._task, completed=bytes_read, rows=rows)
+
+    def finish_file(self, rows: int) -> None:
+        if self._task is not None:
+            task = self.progress.tasks[self._task]
+            self.progress.update(self._task, completed=task.total, rows=rows)
+            self.progress.stop_task(self._task)
+
+    @contextmanager
+    def step(self, description: str) -> Iterator[None]:
+        task = self.progress.add_task(description, total=None, rows=0)
+        try:
+            yield
+        finally:
+            self.progress.update(task, total=1, completed=1)
+            self.progress.stop_task(task)
+
+    def note(self, message: str) -> None:
+        self.progress.console.print(message)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def reporter_for(stream: TextIO, quiet: bool = False) -> Reporter:
+    """The live display on a terminal, log lines when the output is a file or a pipe."""
+    if quiet:
+        return Reporter()
+    if stream.isatty():
+        return RichReporter(Console(file=stream))
+    return LogReporter(stream)

@@ -1,0 +1,158 @@
+"""Finding a dump's eight XML files: in a folder, in a site's `.7z` archive, or in a `.zip`.
+
+Stack Exchange ships each site as one `.7z` holding the eight files, and Stack Overflow as one
+`.7z` per table; a folder may hold the extracted files or those per-table archives. A `.zip` is
+read member by member as a stream. 7-Zip archives are extracted into a work folder first (py7zr
+cannot hand out a member as a stream), which the caller removes afterwards.
+"""
+
+from __future__ import annotations
+
+import lzma
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+import py7zr
+import py7zr.exceptions
+
+from pnyx.dumps.errors import DumpError
+from pnyx.dumps.schema import TABLES
+
+# What a damaged or truncated archive raises while being opened or read.
+ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
+    py7zr.exceptions.ArchiveError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+)
+TABLE_FILES = {table.file.lower(): table.file for table in TABLES}
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One XML file of the dump, which can be opened (once or more) as a binary stream."""
+
+    name: str  # canonical name, e.g. "Posts.xml"
+    label: str  # how messages name it, e.g. "beer.7z:Posts.xml"
+    size: int  # uncompressed bytes, for progress
+    opener: Callable[[], IO[bytes]]
+
+    def open(self) -> IO[bytes]:
+        try:
+            return self.opener()
+        except ARCHIVE_ERRORS as exc:
+            raise DumpError(f"the archive is damaged or truncated ({exc})", self.label) from exc
+
+
+@dataclass
+class DumpSource:
+    """The files of one dump, by canonical name; absent files are simply not in `files`."""
+
+    name: str
+    files: dict[str, DumpFile]
+
+
+def _canonical(member: str) -> str | None:
+    return TABLE_FILES.get(PurePosixPath(member).name.lower())
+
+
+def _table_archive_name(path: Path) -> str | None:
+    """`stackoverflow.com-Posts.7z` or `Posts.7z` -> `Posts.xml`."""
+    stem = path.name[: -len(".7z")]
+    table = stem.rsplit("-", 1)[-1]
+    return TABLE_FILES.get(f"{table}.xml".lower())
+
+
+def _extract_7z(archive: Path, work_dir: Path) -> dict[str, Path]:
+    """Extract the dump's XML files from a 7-Zip archive; return them by canonical name."""
+    label = archive.name
+    try:
+        with py7zr.SevenZipFile(archive, mode="r") as seven:
+            wanted = {name: _canonical(name) for name in seven.getnames()}
+            targets = [name for name, canonical in wanted.items() if canonical]
+            if not targets:
+                return {}
+            seven.extract(path=work_dir, targets=targets)
+    except ARCHIVE_ERRORS as exc:
+        raise DumpError(f"the archive is damaged or truncated ({exc})", label) from exc
+    found: dict[str, Path] = {}
+    for name in targets:
+        canonical = wanted[name]
+        extracted = work_dir / name
+        if canonical and extracted.is_file():
+            found[canonical] = extracted
+    return found
+
+
+def _plain_file(path: Path, label: str, name: str) -> DumpFile:
+    return DumpFile(name, label, path.stat().st_size, lambda: path.open("rb"))
+
+
+def _from_folder(folder: Path, work_dir: Path) -> dict[str, DumpFile]:
+    files: dict[str, DumpFile] = {}
+    for entry in sorted(folder.iterdir()):
+        canonical = TABLE_FILES.get(entry.name.lower())
+        if canonical and entry.is_file():
+            files[canonical] = _plain_file(entry, entry.name, canonical)
+    for entry in sorted(folder.iterdir()):
+        if entry.suffix.lower() != ".7z" or not entry.is_file():
+            continue
+        table_name = _table_archive_name(entry)
+        if table_name is None or table_name in files:
+            continue
+        target = work_dir / entry.stem
+        target.mkdir(parents=True, exist_ok=True)
+        for canonical, path in _extract_7z(entry, target).items():
+            files.setdefault(canonical, _plain_file(path, f"{entry.name}:{canonical}", canonical))
+    return files
+
+
+def _from_zip(archive: Path, stack: ExitStack) -> dict[str, DumpFile]:
+    try:
+        zipped = stack.enter_context(zipfile.ZipFile(archive))
+        members = zipped.infolist()
+    except ARCHIVE_ERRORS as exc:
+        raise DumpError(f"the archive is damaged or truncated ({exc})", archive.name) from exc
+    files: dict[str, DumpFile] = {}
+    for member in members:
+        canonical = _canonical(member.filename)
+        if canonical and not member.is_dir() and canonical not in files:
+            files[canonical] = DumpFile(
+                canonical,
+                f"{archive.name}:{canonical}",
+                member.file_size,
+                partial(zipped.open, member),
+            )
+    return files
+
+
+@contextmanager
+def open_dump(path: Path, work_dir: Path) -> Iterator[DumpSource]:
+    """Find the dump's files at `path`; archives are opened (or extracted into `work_dir`)."""
+    if not path.exists():
+        raise DumpError(f"{path} does not exist")
+    with ExitStack() as stack:
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            files = _from_folder(path, work_dir)
+        elif suffix == ".7z":
+            extracted = _extract_7z(path, work_dir)
+            files = {
+                name: _plain_file(p, f"{path.name}:{name}", name) for name, p in extracted.items()
+            }
+        elif suffix == ".zip":
+            files = _from_zip(path, stack)
+        else:
+            raise DumpError(
+                f"{path} is not a dump: give a folder of XML files, a .7z or a .zip archive"
+            )
+        if "Posts.xml" not in files:
+            raise DumpError(f"{path} holds no Posts.xml, so it is not a Stack Exchange data dump")
+        yield DumpSource(name=path.name, files=files)

@@ -1,0 +1,188 @@
+"""The database an import writes into: a new one, switched to only when the import succeeded.
+
+An import never writes into the site's live database. It creates a sibling database (SQLite:
+`NAME--iTOKEN.sqlite3` beside the current file; PostgreSQL: `DBNAME__iTOKEN`), fills it, and
+only then points the site at it and drops the old one. If anything fails or the import is
+interrupted the new database is dropped; if the process was killed, the next import of the
+same site finds the half-made database by its name and drops it first. A lock file keeps two
+imports of one site apart, so the one holding the lock may drop such leftovers safely.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from django.conf import settings
+
+from pnyx.dbconfig import database_settings
+from pnyx.dumps.errors import ImportBusy
+from pnyx.network.models import Site
+from pnyx.sites import registry
+from pnyx.sites.services import _create_database, _drop_database, migrate_site
+
+SQLITE_SUFFIX_RE = re.compile(r"--i[0-9a-f]{8}$")
+POSTGRES_SUFFIX_RE = re.compile(r"__i[0-9a-f]{8}$")
+POSTGRES_NAME_LIMIT = 63
+SQLITE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class TargetDatabase:
+    """A database URL with what the import needs to open and drop it."""
+
+    url: str
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return database_settings(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return bool(self.config["ENGINE"] == "django.db.backends.sqlite3")
+
+    @property
+    def name(self) -> str:
+        return str(self.config["NAME"])
+
+
+def _sqlite_base(path: Path) -> Path:
+    stem = SQLITE_SUFFIX_RE.sub("", path.stem)
+    return path.with_name(stem + path.suffix)
+
+
+def _postgres_base(name: str) -> str:
+    return POSTGRES_SUFFIX_RE.sub("", name)
+
+
+def _with_database_name(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def new_target(base_url: str) -> TargetDatabase:
+    """A fresh, not yet existing database beside `base_url` (the site's current one)."""
+    token = "i" + secrets.token_hex(4)
+    base = TargetDatabase(base_url)
+    if base.is_sqlite:
+        path = _sqlite_base(Path(base.name))
+        return TargetDatabase(f"sqlite:///{path.with_name(f'{path.stem}--{token}{path.suffix}')}")
+    stem = _postgres_base(base.name)[: POSTGRES_NAME_LIMIT - len(token) - 2]
+    return TargetDatabase(_with_database_name(base_url, f"{stem}__{token}"))
+
+
+def leftovers(base_url: str, keep: str | None) -> list[TargetDatabase]:
+    """Databases earlier imports beside `base_url` made and never finished (all but `keep`)."""
+    base = TargetDatabase(base_url)
+    keep_name = TargetDatabase(keep).name if keep else None
+    found: list[TargetDatabase] = []
+    if base.is_sqlite:
+        path = _sqlite_base(Path(base.name))
+        if not path.parent.is_dir():
+            return []
+        for candidate in sorted(path.parent.glob(f"{path.stem}--i*{path.suffix}")):
+            if SQLITE_SUFFIX_RE.search(candidate.stem) and str(candidate) != keep_name:
+                found.append(TargetDatabase(f"sqlite:///{candidate}"))
+        return found
+    stem = _postgres_base(base.name)
+    with psycopg.connect(**_admin_conninfo(base.config), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [stem + "__i"]
+        ).fetchall()
+    for (name,) in rows:
+        if POSTGRES_SUFFIX_RE.search(name) and name != keep_name:
+            found.append(TargetDatabase(_with_database_name(base_url, name)))
+    return found
+
+
+def _admin_conninfo(config: dict[str, Any]) -> dict[str, Any]:
+    return {**_conninfo(config), "dbname": "postgres"}
+
+
+def _conninfo(config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "dbname": config["NAME"],
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "connect_timeout": 10,
+    }
+
+
+def create(target: TargetDatabase) -> None:
+    """Create the empty database and bring its schema up to date with the site migrations."""
+    _create_database(target.config)
+    scratch = Site(name=f"import-{secrets.token_hex(6)}", database_url=target.url)
+    try:
+        migrate_site(scratch)
+    finally:
+        registry.forget_connection(scratch)
+
+
+def drop(target: TargetDatabase) -> None:
+    if target.is_sqlite:
+        for suffix in SQLITE_FILE_SUFFIXES:
+            Path(f"{target.name}{suffix}").unlink(missing_ok=True)
+        return
+    _drop_database(target.config)
+
+
+def exists(target: TargetDatabase) -> bool:
+    if target.is_sqlite:
+        return Path(target.name).exists()
+    with psycopg.connect(**_admin_conninfo(target.config), autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target.name])
+        return row.fetchone() is not None
+
+
+def connect_sqlite(target: TargetDatabase) -> sqlite3.Connection:
+    """A raw connection for bulk loading: no journal, no syncing (the file is thrown away on
+    failure, so a crash cannot cost anything that matters)."""
+    conn = sqlite3.connect(target.name, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+    conn.execute("PRAGMA temp_store=FILE")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def connect_postgres(target: TargetDatabase) -> psycopg.Connection[Any]:
+    conn = psycopg.connect(**_conninfo(target.config), autocommit=False)
+    conn.execute("SET TIME ZONE 'UTC'")
+    conn.execute("SET synchronous_commit = off")
+    conn.execute("SET maintenance_work_mem = '256MB'")
+    return conn
+
+
+@contextmanager
+def site_lock(name: str) -> Iterator[None]:
+    """Hold the import lock of site `name`, or refuse at once if another import holds it."""
+    folder = Path(settings.DATA_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"import-{name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise ImportBusy(f"another import into site {name!r} is running") from exc
+        yield
+    finally:
+        os.close(fd)
+
+
+def work_folder(name: str) -> Path:
+    """Where archives of site `name`'s imports are extracted; emptied before each import."""
+    return Path(settings.DATA_DIR) / "tmp" / f"import-{name}"
