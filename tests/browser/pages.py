@@ -27,5 +27,10 @@ MAIN_PAGES = [
     MainPage("tagged", "/politics/questions/tagged/syria"),
     MainPage("question", QUESTION_26794),
     MainPage("user", "/politics/users/15860/xrorox"),
+    MainPage("user-activity", "/politics/users/15860/xrorox?tab=activity"),
+    MainPage("tags", "/politics/tags"),
+    MainPage("tag-info", "/politics/tags/syria/info"),
+    MainPage("users", "/politics/users"),
+    MainPage("badges", "/politics/help/badges"),
     MainPage("not-found", "/politics/questions/999999999"),
 ]

@@ -23,6 +23,9 @@ def test_reader_sees_all_comments_the_bold_word_and_follows_a_mention(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Why did Vladimir Putin order a pullout from Syria in late 2017?"
     )
+    # Long comment threads open with the first few; the rest load in place on demand.
+    for more in page.locator("a.comments-more").all():
+        more.click()
     expect(page.locator(".comment")).to_have_count(11)
     for comment in page.locator(".comment").all():
         expect(comment).to_be_visible()
