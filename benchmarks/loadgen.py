@@ -46,7 +46,10 @@ def wrk_path() -> str:
     return path
 
 
-def wrk_command(url: str, seconds: float, connections: int, threads: int) -> list[str]:
+def wrk_command(
+    url: str, seconds: float, connections: int, threads: int, headers: tuple[str, ...] = ()
+) -> list[str]:
+    header_options = [option for header in headers for option in ("-H", header)]
     return [
         wrk_path(),
         f"-t{threads}",
@@ -55,6 +58,7 @@ def wrk_command(url: str, seconds: float, connections: int, threads: int) -> lis
         "--timeout", "10s",
         "--latency",
         "-s", str(REPORT_SCRIPT),
+        *header_options,
         url,
     ]  # fmt: skip
 
@@ -80,10 +84,12 @@ def parse_report(output: str) -> LoadResult:
     )
 
 
-def drive(url: str, seconds: float, connections: int, threads: int) -> LoadResult:
+def drive(
+    url: str, seconds: float, connections: int, threads: int, headers: tuple[str, ...] = ()
+) -> LoadResult:
     """Load `url` for `seconds` with `connections` open connections and return the figures."""
     completed = subprocess.run(
-        wrk_command(url, seconds, connections, threads),
+        wrk_command(url, seconds, connections, threads, headers),
         capture_output=True,
         text=True,
         timeout=seconds + 60,

@@ -6,7 +6,9 @@
 2. Starts `pnyx serve` as in production (granian, debug off, 2 workers) on a free loopback port.
 3. Checks every page answers 200, warms each up, then measures each with wrk for a bounded time,
    in rounds whose order alternates, so slow drift in the machine's load falls on every page
-   alike. The bare view `/-/ping` is measured in the same rounds.
+   alike. The bare view `/-/ping` is measured in the same rounds. Each page is measured twice:
+   as a reader without cookies gets it (the page cache, `pnyx.web.pagecache`, may answer) and
+   with a cookie, which makes the view render it every time.
 4. Stops the server (always: on errors and Ctrl-C too) and writes the figures to
    docs/benchmarks.md and benchmarks/out/.
 
@@ -14,7 +16,8 @@ Knobs (environment): BENCH_SECONDS (10 per page and round), BENCH_ROUNDS (2), BE
 (8), BENCH_WRK_THREADS (1), BENCH_WARMUP (2 s per page), BENCH_WORKERS (2), BENCH_THREADS
 (threads per worker; default: `pnyx serve`'s), BENCH_ONLY (comma-separated page keys, e.g.
 `typical,list`), BENCH_DATA_DIR (reuse a prepared data directory instead of a fresh one),
-BENCH_WRITE_DOCS (1; 0 leaves docs/benchmarks.md alone, for experiments).
+BENCH_WRITE_DOCS (1; 0 leaves docs/benchmarks.md alone, for experiments). PNYX_PAGE_CACHE_SECONDS
+is passed to the server (0 turns the page cache off); no other PNYX_* variable of the caller's is.
 """
 
 from __future__ import annotations
@@ -43,6 +46,10 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
 DOC = REPO / "docs" / "benchmarks.md"
 BIN = Path(sys.executable).parent
+# Server settings a benchmark may vary; every other PNYX_* of the caller's is left out.
+PASSED_THROUGH = ("PNYX_PAGE_CACHE_SECONDS",)
+# Any cookie makes the page cache step aside: the page as a signed-in reader would get it.
+COOKIE = "Cookie: pnyx-bench=rendered"
 
 
 def _setting(name: str, default: str) -> str:
@@ -62,7 +69,7 @@ def _int(name: str, default: int) -> int:
 
 def _server_env(data_dir: Path) -> dict[str, str]:
     """The environment of a production server over `data_dir`, whatever the caller's PNYX_*."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PNYX_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PNYX_") or k in PASSED_THROUGH}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update({"PNYX_DATA_DIR": str(data_dir), "PNYX_DEBUG": "0"})
     return env
@@ -81,12 +88,12 @@ def _run_step(label: str, command: list[str], env: dict[str, str]) -> tuple[str,
     return completed.stdout, took
 
 
-def _check_page(base: str, path: str) -> int:
+def _check_page(base: str, path: str, headers: tuple[str, ...] = ()) -> int:
     """GET `path` once, without following redirects: a benchmark of a redirect measures nothing."""
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers=dict(h.split(": ", 1) for h in headers))
         response = connection.getresponse()
         body = response.read()
     finally:
@@ -151,6 +158,8 @@ def main() -> int:
     }
     if threads:
         settings["BENCH_THREADS"] = str(threads)
+    if os.environ.get("PNYX_PAGE_CACHE_SECONDS"):
+        settings["PNYX_PAGE_CACHE_SECONDS"] = os.environ["PNYX_PAGE_CACHE_SECONDS"]
     serve = f"pnyx serve --workers {workers}" + (f" --threads {threads}" if threads else "")
     wrk_example = " ".join(
         loadgen.wrk_command("http://127.0.0.1:PORT/PATH", seconds, connections, wrk_threads)
@@ -201,27 +210,45 @@ def _measure(
 ) -> list[Measured]:
     log = OUT / "server.log"
     log.write_bytes(b"")
-    measured: dict[str, list[loadgen.LoadResult]] = {e["key"]: [] for e in endpoints}
+    # (endpoint, headers): each page without a cookie, then with one; the bare view once.
+    probes = [
+        (e, headers)
+        for e in endpoints
+        for headers in ([()] if e["key"] == "bare" else [(), (COOKIE,)])
+    ]
+    measured: dict[tuple[str, bool], list[loadgen.LoadResult]] = {
+        (e["key"], bool(h)): [] for e, h in probes
+    }
     with running_server(BIN / "pnyx", env, log, workers=workers, threads=threads) as base:
         print(f"bench: serving at {base}")
-        for endpoint in endpoints:
-            size = _check_page(base, endpoint["path"])
-            print(f"bench: {endpoint['path']}: 200, {size:,} bytes; warming up")
-            loadgen.drive(base + endpoint["path"], warmup, connections, wrk_threads)
+        for endpoint, headers in probes:
+            size = _check_page(base, endpoint["path"], headers)
+            print(f"bench: {endpoint['path']} {' '.join(headers)}: 200, {size:,} bytes; warming up")
+            loadgen.drive(base + endpoint["path"], warmup, connections, wrk_threads, headers)
         for n in range(rounds):
             # Alternate the order so that neither end of a round is always the same page.
-            order = endpoints if n % 2 == 0 else list(reversed(endpoints))
-            for endpoint in order:
-                result = loadgen.drive(base + endpoint["path"], seconds, connections, wrk_threads)
-                measured[endpoint["key"]].append(result)
+            order = probes if n % 2 == 0 else list(reversed(probes))
+            for endpoint, headers in order:
+                result = loadgen.drive(
+                    base + endpoint["path"], seconds, connections, wrk_threads, headers
+                )
+                measured[(endpoint["key"], bool(headers))].append(result)
+                name = endpoint["key"] + (" +cookie" if headers else "")
                 print(
-                    f"bench: round {n + 1}/{rounds} {endpoint['key']:<12} {result.rps:8,.0f} req/s"
+                    f"bench: round {n + 1}/{rounds} {name:<20} {result.rps:8,.0f} req/s"
                     f"  p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms"
                     + (f"  {result.errors} errors" if result.errors else ""),
                     flush=True,
                 )
     return [
-        Measured(e["key"], e["label"], e["path"], e.get("note", ""), measured[e["key"]])
+        Measured(
+            e["key"],
+            e["label"],
+            e["path"],
+            e.get("note", ""),
+            measured[(e["key"], False)],
+            measured.get((e["key"], True), []),
+        )
         for e in endpoints
     ]
 

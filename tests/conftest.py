@@ -43,6 +43,9 @@ os.environ["PNYX_DATA_DIR"] = str(DATA_DIR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "pnyx.settings"
 os.environ.pop("PNYX_REDIS_URL", None)
 os.environ["PNYX_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+# The whole-page cache is off unless a test turns it on (tests/web/test_pagecache.py does), so
+# that query counts and repeated requests in other tests see the view itself.
+os.environ["PNYX_PAGE_CACHE_SECONDS"] = "0"
 if BACKEND == "postgres":
     network_db = f"{RUN_PREFIX}_network"
     with _admin_connection() as admin:

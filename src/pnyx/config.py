@@ -27,6 +27,19 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a whole number of seconds") from None
+    if seconds < 0:
+        raise ConfigurationError(f"{name} cannot be negative")
+    return seconds
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -36,6 +49,8 @@ class Config:
     debug: bool
     allowed_hosts: list[str] = field(default_factory=list)
     read_replica_urls: list[str] = field(default_factory=list)
+    # Seconds a whole page may be served from memory to cookie-less readers; 0 turns it off.
+    page_cache_seconds: int = 60
 
 
 def load_config() -> Config:
@@ -50,6 +65,7 @@ def load_config() -> Config:
         debug=_flag("PNYX_DEBUG"),
         allowed_hosts=_list("PNYX_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"],
         read_replica_urls=_list("PNYX_READ_REPLICA_URLS"),
+        page_cache_seconds=_seconds("PNYX_PAGE_CACHE_SECONDS", 60),
     )
 
 

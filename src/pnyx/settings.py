@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pnyx.config import load_config, prepare_data_dir, secret_key
 from pnyx.dbconfig import database_settings
@@ -38,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pnyx.web.middleware.SiteMiddleware",
+    "pnyx.web.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "pnyx.web.urls"
@@ -71,6 +73,16 @@ if PNYX.redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages for cookie-less readers, per process (see pnyx.web.pagecache): kept in memory
+# rather than Redis, since a hit must cost less than rendering, and bounded in entries.
+PNYX_PAGE_CACHE_SECONDS = PNYX.page_cache_seconds
+PAGE_CACHE: dict[str, Any] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pnyx-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+CACHES["pages"] = PAGE_CACHE
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -19,7 +19,7 @@ from psycopg import sql
 from pnyx.dbconfig import database_settings
 from pnyx.errors import ConfigurationError, ValidationError
 from pnyx.network.models import Site
-from pnyx.sites import registry
+from pnyx.sites import content_version, registry
 
 SITE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 RESERVED_NAMES = frozenset({"static", "admin", "api", "feeds", "sites", "accounts", "health"})
@@ -110,6 +110,8 @@ def migrate_site(site: Site, verbosity: int = 0) -> None:
     registry.ensure_connection(site)
     try:
         call_command("migrate", database=site.db_alias, verbosity=verbosity, interactive=False)
+        # After every migration, so that tables a migration adds get their triggers too.
+        content_version.install(site.db_alias)
     except DatabaseError as exc:
         raise ConfigurationError(
             f"cannot migrate the database of site {site.name!r}: {exc}"

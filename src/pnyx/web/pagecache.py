@@ -1,0 +1,86 @@
+"""Whole-page cache for readers who carry no cookie, kept correct by the site's content version.
+
+Most of a page's cost is Django building queries and rendering templates (see "Where time goes"
+in docs/benchmarks.md). Anonymous readers without cookies, crawlers included, all get the same
+HTML for a URL, so it is rendered once and kept in this process's memory, under a key holding
+the site's content version (`pnyx.sites.content_version`): any write to the site's database
+changes the version, and the next request renders afresh. A page therefore changes the moment
+its content does. What the version does not cover is bounded by `PNYX_PAGE_CACHE_SECONDS`
+(default 60): relative times ("5 mins ago") and the site's own settings from the network
+database, which each process reloads every minute anyway.
+
+Left to the view every time: requests with any cookie or an Authorization header (a session, a
+CSRF token or a message may shape the page), methods other than GET and HEAD, and responses that
+are not 200, stream, set cookies, use the CSRF token, add a message, or say `private`,
+`no-cache` or `no-store`. The response's `Vary` headers (such as htmx's `HX-Request`) are part
+of the key, through Django's own cache-key helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import get_cache_key, learn_cache_key
+
+from pnyx.sites import content_version
+
+CACHE_ALIAS = "pages"
+STATUS_HEADER = "X-Pnyx-Cache"
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+
+
+def _enabled() -> bool:
+    return int(getattr(settings, "PNYX_PAGE_CACHE_SECONDS", 0)) > 0
+
+
+def _request_is_shared(request: HttpRequest) -> bool:
+    """Whether every reader sending this request sees the same page."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("HTTP_COOKIE")
+        and not request.META.get("HTTP_AUTHORIZATION")
+    )
+
+
+def _response_is_shared(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token
+        return False
+    messages = getattr(request, "_messages", None)
+    return not getattr(messages, "added_new", False)
+
+
+class PageCacheMiddleware:
+    """Placed after `SiteMiddleware`, so that the request's site is known and active."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        site = getattr(request, "site", None)
+        if site is None or not _enabled() or not _request_is_shared(request):
+            return self.get_response(request)
+        cache = caches[CACHE_ALIAS]
+        # The version is read before anything else, so a page rendered below can only be newer
+        # than the version it is stored under, never older.
+        prefix = f"pnyx.{site.id}.{content_version.current(site.db_alias)}"
+        key = get_cache_key(request, prefix, "GET", cache=cache)
+        if key is not None:
+            cached: HttpResponse | None = cache.get(key)
+            if cached is not None:
+                cached[STATUS_HEADER] = "hit"
+                return cached
+        response = self.get_response(request)
+        if request.method == "GET" and _response_is_shared(request, response):
+            seconds = int(settings.PNYX_PAGE_CACHE_SECONDS)
+            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
+            response[STATUS_HEADER] = "miss"
+            cache.set(key, response, seconds)
+        return response
