@@ -59,3 +59,10 @@ def test_installing_again_keeps_the_version(site) -> None:  # type: ignore[no-un
     before = content_version.current(site.db_alias)
     content_version.install(site.db_alias)
     assert content_version.current(site.db_alias) == before
+
+
+def test_databases_never_share_a_version(make_site) -> None:  # type: ignore[no-untyped-def]
+    # A page cached for a site's old database (before a dump import switched it, or before the
+    # site was deleted and its id given again) must not match the new one's version.
+    first, second = make_site(), make_site()
+    assert content_version.current(first.db_alias) != content_version.current(second.db_alias)

@@ -12,6 +12,7 @@ to one site take turns at commit; SQLite already lets only one writer in at a ti
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from django.apps import apps
@@ -35,6 +36,13 @@ def site_tables() -> list[str]:
     return sorted(tables)
 
 
+def _first_version() -> int:
+    """A random start, so that two databases a site has had (a dump import switches to a new
+    one; a deleted site's id may be given again) never share a version, and a page cached for
+    one is never served for the other."""
+    return secrets.randbelow(2**62)
+
+
 def _trigger_name(table: str, event: str = "") -> str:
     return f"pnyx_cv_{table}{'_' + event.lower() if event else ''}"
 
@@ -44,7 +52,7 @@ def _sqlite_statements(tables: list[str], quote: Callable[[str], str]) -> list[s
     statements = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} "
         "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
-        f"INSERT OR IGNORE INTO {TABLE} (id, version) VALUES (1, 1)",
+        f"INSERT OR IGNORE INTO {TABLE} (id, version) VALUES (1, {_first_version()})",
     ]
     for table in tables:
         for event in EVENTS:
@@ -62,7 +70,8 @@ def _postgres_statements(tables: list[str], quote: Callable[[str], str]) -> list
     statements = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} "
         "(id smallint PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)",
-        f"INSERT INTO {TABLE} (id, version) VALUES (1, 1) ON CONFLICT (id) DO NOTHING",
+        f"INSERT INTO {TABLE} (id, version) VALUES (1, {_first_version()}) "
+        "ON CONFLICT (id) DO NOTHING",
         f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN UPDATE {TABLE} SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
     ]
