@@ -50,6 +50,8 @@ NOTICE_TYPES = (
     HistoryType.UNPROTECTED,
     HistoryType.MIGRATED,
     HistoryType.MIGRATED_HERE,
+    HistoryType.MIGRATED_AWAY,
+    HistoryType.MERGE_SOURCE,
 )
 
 EVENT_LABELS: dict[int, str] = {
@@ -191,12 +193,15 @@ class StateEvent:
 
 @dataclass
 class PostState:
-    """The notices a post carries, from its history: open/closed, locked, protected, migrated."""
+    """The notices a post carries, from its history: open/closed, locked, protected, migrated
+    here or away, merged into another question."""
 
     closure: Closure | None = None
     lock: StateEvent | None = None
     protection: StateEvent | None = None
     migrated_from: StateEvent | None = None
+    migrated_to: StateEvent | None = None
+    merged_into: StateEvent | None = None
 
 
 def post_states(rows: list[PostHistory]) -> dict[int, PostState]:
@@ -224,10 +229,16 @@ def post_states(rows: list[PostHistory]) -> dict[int, PostState]:
             state.protection = StateEvent(row.creation_date, voters(row.text) or _actor(row))
         elif kind == HistoryType.UNPROTECTED:
             state.protection = None
-        elif kind in (HistoryType.MIGRATED, HistoryType.MIGRATED_HERE):
+        elif kind in (HistoryType.MIGRATED, HistoryType.MIGRATED_HERE, HistoryType.MIGRATED_AWAY):
             url = migration_url(row.comment)
-            if url and row.comment and row.comment.startswith("from"):
+            if url and (row.comment or "").startswith("from"):
                 state.migrated_from = StateEvent(row.creation_date, url=url)
+            elif url and (row.comment or "").startswith("to"):
+                state.migrated_to = StateEvent(row.creation_date, voters(row.text), url=url)
+        elif kind == HistoryType.MERGE_SOURCE:
+            url = migration_url(row.comment)
+            if url:
+                state.merged_into = StateEvent(row.creation_date, url=url)
     return states
 
 
@@ -376,7 +387,13 @@ def _event(row: PostHistory) -> Event:
         reason = close_reason(row.comment)
         event.original_ids = original_question_ids(row.text)
         event.detail = f"as {reason}" if reason else ""
-    elif kind in (HistoryType.MIGRATED, HistoryType.MIGRATED_AWAY, HistoryType.MIGRATED_HERE):
+    elif kind in (
+        HistoryType.MIGRATED,
+        HistoryType.MIGRATED_AWAY,
+        HistoryType.MIGRATED_HERE,
+        HistoryType.MERGE_SOURCE,
+        HistoryType.MERGE_DESTINATION,
+    ):
         event.url = migration_url(row.comment)
         event.detail = row.comment or ""
     elif kind == HistoryType.TWEETED:

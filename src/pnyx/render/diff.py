@@ -10,7 +10,6 @@ the result is safe to put in a page as is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -30,15 +29,39 @@ def _mark(tag: str, text: str) -> str:
     return f"<{tag}>{escape(text)}</{tag}>" if text else ""
 
 
-def _word_opcodes(old: str, new: str) -> Iterator[tuple[str, str, str]]:
-    """(operation, old text, new text) for the words of two changed blocks."""
+def _word_opcodes(old: str, new: str) -> list[tuple[str, str, str]]:
+    """(operation, old text, new text) for the words of two changed blocks.
+
+    A lone space between two changes joins them ("<del>one word</del><ins>two words</ins>",
+    not a change per word), and blocks that share too few of their words are shown as one
+    removal and one addition.
+    """
     old_tokens, new_tokens = _tokens(old), _tokens(new)
     matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    if matcher.ratio() < WORD_DIFF_MIN_RATIO:
-        yield "replace", old, new
-        return
+    merged: list[list[str]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        yield op, "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        old_text, new_text = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        kind = "equal" if op == "equal" else "change"
+        if merged and merged[-1][0] == kind == "change":
+            merged[-1][1] += old_text
+            merged[-1][2] += new_text
+        else:
+            merged.append([kind, old_text, new_text])
+    ops: list[list[str]] = []
+    for index, (kind, old_text, new_text) in enumerate(merged):
+        between_changes = 0 < index < len(merged) - 1 and not old_text.strip()
+        if kind == "equal" and between_changes and ops:
+            following = merged[index + 1]
+            ops[-1][1] += old_text + following[1]
+            ops[-1][2] += new_text + following[2]
+            following[0] = "absorbed"
+        elif kind != "absorbed":
+            ops.append([kind, old_text, new_text])
+    kept = sum(len(o[1].strip()) for o in ops if o[0] == "equal")
+    total = max(len(old.strip()), len(new.strip()), 1)
+    if kept / total < WORD_DIFF_MIN_RATIO:
+        return [("replace", old, new)]
+    return [(kind, old_text, new_text) for kind, old_text, new_text in ops]
 
 
 def _words_inline(old: str, new: str) -> str:

@@ -10,11 +10,14 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from pnyx.network.models import Site
 from pnyx.posts.history import PostState
 from pnyx.posts.licenses import License, license_for
 from pnyx.posts.models import Comment, Post
 from pnyx.posts.selectors import BadgeCounts, Thread
 from pnyx.render.diff import SideBySideRow, TagChange, inline_diff, side_by_side, tag_diff
+from pnyx.render.links import localise_href
+from pnyx.sites.paths import link_context
 
 register = template.Library()
 
@@ -93,3 +96,11 @@ def shown_comments(thread: Thread, post: Post) -> list[Comment]:
 @register.filter
 def hidden_comments(thread: Thread, post: Post) -> int:
     return thread.hidden_comment_count(post)
+
+
+@register.filter
+def on_site(url: str | None, site: Site | None) -> str:
+    """A link to the site's own public origin, as a path inside Pnyx; other links unchanged."""
+    if not url or site is None:
+        return url or ""
+    return localise_href(url, link_context(site))
