@@ -118,16 +118,22 @@ def page(chromium: Any) -> Iterator[Any]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def run_axe(page: Any) -> list[dict[str, Any]]:
-    """Run axe-core (WCAG 2.x A and AA rules) on the page; return the violations."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def run_axe(page: Any, *, colours_only: bool = False) -> list[dict[str, Any]]:
+    """Run axe-core's WCAG 2.x A/AA and best-practice rules on the page; return the violations.
+
+    `colours_only` runs just the contrast rules: enough for a second colour scheme, where only
+    the colours differ from a page already checked in full.
+    """
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_SCRIPT.read_text())
-    options = {
-        "runOnly": {
-            "type": "tag",
-            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
-        }
-    }
+    options: dict[str, Any] = (
+        {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}}
+        if colours_only
+        else {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    )
     result = page.evaluate("options => axe.run(document, options)", options)
     return list(result["violations"])
 

@@ -20,17 +20,24 @@ QUESTION_26794 = (
     "/politics/questions/26794/why-did-vladimir-putin-order-a-pullout-from-syria-in-late-2017"
 )
 
+BEER_QUESTION = "/beer/questions/518/do-cans-change-the-taste-of-beer"
+
 MAIN_PAGES = [
     MainPage("network-home", "/"),
     MainPage("site-home", "/politics/"),
-    MainPage("questions", "/politics/questions?tab=newest"),
-    MainPage("tagged", "/politics/questions/tagged/syria"),
     MainPage("question", QUESTION_26794),
     MainPage("user", "/politics/users/15860/xrorox"),
-    MainPage("user-activity", "/politics/users/15860/xrorox?tab=activity"),
-    MainPage("tags", "/politics/tags"),
-    MainPage("tag-info", "/politics/tags/syria/info"),
-    MainPage("users", "/politics/users"),
-    MainPage("badges", "/politics/help/badges"),
     MainPage("not-found", "/politics/questions/999999999"),
+    # The imported beer.stackexchange.com dump: real lists, tag wikis, badges and long threads.
+    MainPage("beer-home", "/beer/", ("beer",)),
+    MainPage("beer-tagged", "/beer/questions/tagged/taste?tab=score", ("beer",)),
+    MainPage("beer-question", BEER_QUESTION, ("beer",)),
+    MainPage("beer-biggest-thread", "/beer/q/791", ("beer",)),
+    MainPage("beer-revisions", "/beer/posts/518/revisions", ("beer",)),
+    MainPage("beer-user", "/beer/users/112", ("beer",)),
+    MainPage("beer-user-activity", "/beer/users/112?tab=activity", ("beer",)),
+    MainPage("beer-tags", "/beer/tags", ("beer",)),
+    MainPage("beer-tag-info", "/beer/tags/taste/info", ("beer",)),
+    MainPage("beer-users", "/beer/users", ("beer",)),
+    MainPage("beer-badges", "/beer/help/badges", ("beer",)),
 ]

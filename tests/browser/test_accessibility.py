@@ -22,7 +22,19 @@ def test_main_page_has_no_serious_accessibility_violation(
     found = {}
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        violations = serious_violations(run_axe(page))
+        violations = serious_violations(run_axe(page, colours_only=scheme == "dark"))
         if violations:
             found[scheme] = describe_violations(violations)
     assert not found, "\n".join(f"[{scheme}]\n{text}" for scheme, text in found.items())
+
+
+def test_the_checker_itself_catches_known_violations(page: Any) -> None:
+    """Guards the harness: a page with faint text and an image without alt text must fail."""
+    page.set_content(
+        '<!doctype html><html lang="en"><title>t</title><main>'
+        '<p style="color:#bbb;background:#fff">faint text</p><img src="data:,">'
+        "</main></html>"
+    )
+    found = {v["id"] for v in serious_violations(run_axe(page))}
+    assert {"color-contrast", "image-alt"} <= found
+    assert "color-contrast" in {v["id"] for v in run_axe(page, colours_only=True)}
