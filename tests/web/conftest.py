@@ -128,3 +128,18 @@ def page_queries(client, site, url: str) -> int:  # type: ignore[no-untyped-def]
 def count_queries() -> Callable[..., int]:
     """`count_queries(client, site, "/tags")`: queries the page runs on the site's database."""
     return page_queries
+
+
+@pytest.fixture(scope="module")
+def shared_community():  # type: ignore[no-untyped-def]
+    """A community of 6 questions shared by a module's read-only tests (sites are slow to make
+    on PostgreSQL); a test that changes data uses `community()` instead."""
+    import uuid
+
+    from pnyx.sites.services import create_site, delete_site
+
+    site = create_site(f"t{uuid.uuid4().hex[:10]}", "Test site")
+    try:
+        yield build_community(site, 6)
+    finally:
+        delete_site(site)

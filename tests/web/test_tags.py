@@ -8,8 +8,8 @@ import pytest
 
 
 @pytest.fixture
-def small(community):  # type: ignore[no-untyped-def]
-    return community(6)
+def small(shared_community):  # type: ignore[no-untyped-def]
+    return shared_community
 
 
 def test_tag_list_shows_tags_with_counts_and_excerpt(client, small) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,59 @@
+"""The network home: each site with its question count and its most active questions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():  # type: ignore[no-untyped-def]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_network_home_shows_counts_and_most_active_questions(client, community) -> None:  # type: ignore[no-untyped-def]
+    built = community(5)
+    body = client.get("/").content.decode()
+    prefix = built.site.url_prefix
+    (card,) = [c for c in body.split('<li class="site-card">') if f'<a href="{prefix}/">' in c]
+    assert "5 questions" in card
+    # The latest activity is the second answer of the newest question.
+    titles = re.findall(r'<a href="[^"]+/questions/\d+/[^"]+">([^<]+)</a>', card)
+    assert titles == [
+        "Question number 4 about beer styles",
+        "Question number 3 about beer styles",
+        "Question number 2 about beer styles",
+    ]
+    assert (
+        f'href="{prefix}/questions/{built.questions[4].id}/question-number-4-about-beer-styles"'
+        in card
+    )
+
+
+def test_network_home_lists_an_empty_site(client, make_site) -> None:  # type: ignore[no-untyped-def]
+    site = make_site(title="Quiet corner")
+    body = client.get("/").content.decode()
+    assert "Quiet corner" in body
+    assert f'href="{site.url_prefix}/"' in body
+    (card,) = [c for c in body.split('<li class="site-card">') if "Quiet corner" in c]
+    assert "0 questions" in card
+
+
+def test_network_home_queries_each_site_twice_then_caches(client, community) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    small, large = community(2), community(30)
+    with (
+        CaptureQueriesContext(connections[small.site.db_alias]) as small_queries,
+        CaptureQueriesContext(connections[large.site.db_alias]) as large_queries,
+    ):
+        assert client.get("/").status_code == 200
+    assert len(small_queries) == len(large_queries) == 2
+    with CaptureQueriesContext(connections[large.site.db_alias]) as again:
+        assert client.get("/").status_code == 200
+    assert len(again) == 0
