@@ -266,3 +266,41 @@ def test_more_bad_list_parameters_never_fail(client, listed, query: str) -> None
     site, _ = listed
     for path in ("/", "/questions", "/questions/tagged/ale"):
         assert client.get(site.url_prefix + path + query).status_code == 200
+
+
+def test_tags_with_a_plus_in_their_name(client, site) -> None:  # type: ignore[no-untyped-def]
+    asker = services.create_user("Asker", at=START)
+    services.ask_question(asker, "A question about the language c++", BODY, ["c++"], at=START)
+    services.ask_question(asker, "A question about the letter c only", BODY, ["c"], at=START)
+    for path in ("/questions/tagged/c%2B%2B", "/questions/tagged/c++"):
+        assert _titles(client, site, path) == ["A question about the language c++"]
+    assert _titles(client, site, "/questions/tagged/c") == ["A question about the letter c only"]
+
+
+def test_question_closed_for_another_reason_after_a_duplicate_closure(client, site) -> None:  # type: ignore[no-untyped-def]
+    from pnyx.posts.models import HistoryType, PostHistory
+    from pnyx.posts.slugs import slugify_title
+
+    asker = services.create_user("Asker", at=START)
+    original = services.ask_question(asker, "The original question here", BODY, ["ale"], at=START)
+    question = services.ask_question(asker, "A question closed twice over", BODY, ["ale"], at=START)
+    PostLink.objects.create(
+        creation_date=START, post=question, related_post=original, link_type=LinkType.DUPLICATE
+    )
+    for days, kind, reason in (
+        (1, HistoryType.CLOSED, "101"),
+        (2, HistoryType.REOPENED, None),
+        (3, HistoryType.CLOSED, "105"),
+    ):
+        PostHistory.objects.create(
+            history_type=kind,
+            post=question,
+            creation_date=START + timedelta(days=days),
+            comment=reason,
+        )
+    Post.objects.filter(pk=question.pk).update(closed_date=START + timedelta(days=3))
+    html = client.get(
+        f"{site.url_prefix}/questions/{question.id}/{slugify_title(question.title)}"
+    ).content.decode()
+    assert "closed as primarily opinion-based" in html and "[closed]" in html
+    assert "already has answers here" not in html

@@ -415,7 +415,10 @@ def _add_links(thread: Thread, state: PostState | None) -> None:
             duplicates[other.id] = other
         linked.setdefault(other.id, other)
     closure = state.closure if state else None
-    if closure is not None and question.closed_date is not None:
+    if question.closed_date is None or (closure is not None and not closure.is_duplicate):
+        # Open, or closed for another reason: an old duplicate link is no longer the story.
+        thread.duplicate_of = []
+    elif closure is not None:
         missing = [i for i in closure.original_ids if i not in duplicates]
         if missing:
             found = {
@@ -427,7 +430,8 @@ def _add_links(thread: Thread, state: PostState | None) -> None:
         ordered += [p for i, p in duplicates.items() if i not in closure.original_ids]
         thread.duplicate_of = ordered
     else:
-        thread.duplicate_of = list(duplicates.values()) if question.closed_date else []
+        # Closed, with no history to say why (a dump without PostHistory): the links tell.
+        thread.duplicate_of = list(duplicates.values())
     thread.linked = sorted(linked.values(), key=lambda p: (-p.score, p.id))
 
 

@@ -106,15 +106,13 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 def tagged(request: HttpRequest, tags: str) -> HttpResponse:
-    names = list(dict.fromkeys(t.lower() for t in re.split(r"[+ ]", tags) if t))
-    if (
-        not names
-        or len(names) > MAX_TAGS
-        or not all(len(n) <= TAG_MAX_LENGTH and TAG_RE.match(n) for n in names)
-    ):
-        raise Http404("no such tag")
-    tag_rows = tag_with_excerpt(names)
-    if len(tag_rows) != len(names):
+    names = _tag_names(tags)
+    whole = tags.lower()
+    tag_rows = tag_with_excerpt([*names, whole]) if names else {}
+    if whole in tag_rows:
+        # A tag with "+" in its name (c++): the path decodes %2B to "+", the separator.
+        names = [whole]
+    if not names or not all(n in tag_rows for n in names):
         raise Http404("no such tag")
     title = "Questions tagged " + " and ".join(f"[{n}]" for n in names)
     return _list(
@@ -124,6 +122,16 @@ def tagged(request: HttpRequest, tags: str) -> HttpResponse:
         default_sort="newest",
         tag=tag_rows[names[0]] if len(names) == 1 else None,
     )
+
+
+def _tag_names(tags: str) -> list[str]:
+    """The tag names of `/questions/tagged/a+b` (or `a b`); [] when any is not a valid name."""
+    names = list(dict.fromkeys(t.lower() for t in re.split(r"[+ ]", tags) if t))
+    if len(names) > MAX_TAGS or not all(
+        len(n) <= TAG_MAX_LENGTH and TAG_RE.match(n) for n in names
+    ):
+        return []
+    return names
 
 
 def _list(
