@@ -42,10 +42,11 @@ CATEGORIES = [
     ("database driver (SQL run)", ("sqlite3.", "psycopg")),
     ("templates", ("django/template/", "templatetags/", "django/utils/html.py")),
     ("ORM (building queries, rows to objects)", ("django/db/",)),
+    ("URL reversing (reverse, {% url %})", ("django/urls/",)),
     ("pnyx code", ("/pnyx/",)),
     (
         "request handling, middleware",
-        ("django/core/", "django/middleware/", "django/contrib/", "django/http/", "django/urls/",
+        ("django/core/", "django/middleware/", "django/contrib/", "django/http/",
          "django/test/", "whitenoise/"),
     ),
 ]  # fmt: skip

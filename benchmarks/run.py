@@ -143,8 +143,13 @@ def main() -> int:
             f"data: `pnyx migrate` {migrate_s:.1f} s, `pnyx demo` {demo_s:.1f} s, "
             f"benchmark content {prepare_s:.1f} s"
         ]
+        load_before = os.getloadavg()[0]
         results = _measure(
             endpoints, env, workers, threads, seconds, rounds, connections, wrk_threads, warmup
+        )
+        preparation.append(
+            f"load average (1 min) before the measurements: {load_before:.1f}, after: "
+            f"{os.getloadavg()[0]:.1f}; other work on the machine lowers every figure"
         )
     finally:
         if not given_dir:
