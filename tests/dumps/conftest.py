@@ -60,7 +60,7 @@ MINIMAL_POSTS = [
 MINIMAL_COMMENTS = [
     'Id="10" PostId="1" Score="0" Text="Good question, **really**." '
     'CreationDate="2014-01-21T21:00:00.000" UserId="6"',
-    'Id="11" PostId="2" Score="1" Text="@Ann thanks, that helps" '
+    'Id="11" PostId="1" Score="1" Text="@Ann thanks, that helps" '
     'CreationDate="2014-01-22T10:00:00.000" UserId="6"',
 ]
 

@@ -1,4 +1,4 @@
-"""`pnyx import` (and, next, `pnyx export`)."""
+"""`pnyx import` and `pnyx export`."""
 
 from __future__ import annotations
 
@@ -28,8 +28,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from pnyx.cli import check_network_database
+    from pnyx.dumps.exporter import export_site
+
+    check_network_database()
+    written = export_site(args.site, Path(args.directory).expanduser())
+    for file, rows in written.items():
+        print(f"{file}: {rows:,} rows")
+    return 0
+
+
 def add_commands(commands: Any) -> None:
-    """Register `import` on the `pnyx` parser."""
+    """Register `import` and `export` on the `pnyx` parser."""
     importer = commands.add_parser(
         "import",
         help="import a Stack Exchange data dump as a site (all or nothing)",
@@ -59,3 +70,16 @@ def add_commands(commands: Any) -> None:
         "--quiet", action="store_true", help="no progress display, only the summary"
     )
     importer.set_defaults(handler=cmd_import)
+
+    exporter = commands.add_parser(
+        "export",
+        help="write a site as a Stack Exchange data dump (8 XML files, anonymised)",
+        description=(
+            "Write the site's content into DIRECTORY as the eight XML files of a Stack "
+            "Exchange data dump, anonymised as Stack Exchange does: votes without voters "
+            "(except bookmarks and bounties) and with their dates cut to the day."
+        ),
+    )
+    exporter.add_argument("directory", help="the folder to write into (created if needed)")
+    exporter.add_argument("--site", required=True, help="the site to export (its name)")
+    exporter.set_defaults(handler=cmd_export)

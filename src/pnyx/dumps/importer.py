@@ -134,10 +134,9 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
         site.origins = list(dict.fromkeys([*(existing.origins if existing else []), *origins]))
         new = targets.new_target(base_url)
         try:
-            with _terminate_as_interrupt():
+            with _terminate_as_interrupt(), open_dump(request.path, work) as source:
                 targets.create(new)
-                with open_dump(request.path, work) as source:
-                    result = _load(new, source, site, reporter)
+                result = _load(new, source, site, reporter)
                 _switch(site, new, existing is None)
         except BaseException:
             targets.drop(new)

@@ -123,7 +123,8 @@ class RichReporter(Reporter):
         self._task: TaskID | None = None
 
     def start_file(self, name: str, total_bytes: int) -> None:
-        self._task = self.progress.add_task(name, total=max(total_bytes, 1), rows=0)
+        # A named pipe has no size: the bar then only pulses.
+        self._task = self.progress.add_task(name, total=total_bytes or None, rows=0)
 
     def advance(self, rows: int, bytes_read: int) -> None:
         if self._task is not None:
@@ -132,7 +133,9 @@ class RichReporter(Reporter):
     def finish_file(self, rows: int) -> None:
         if self._task is not None:
             task = self.progress.tasks[self._task]
-            self.progress.update(self._task, completed=task.total, rows=rows)
+            self.progress.update(
+                self._task, total=task.total or 1, completed=task.total or 1, rows=rows
+            )
             self.progress.stop_task(self._task)
 
     @contextmanager

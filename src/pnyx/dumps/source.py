@@ -99,7 +99,8 @@ def _from_folder(folder: Path, work_dir: Path) -> dict[str, DumpFile]:
     files: dict[str, DumpFile] = {}
     for entry in sorted(folder.iterdir()):
         canonical = TABLE_FILES.get(entry.name.lower())
-        if canonical and entry.is_file():
+        # A named pipe works too: `7z e -so site.7z Posts.xml > Posts.xml` streams into it.
+        if canonical and (entry.is_file() or entry.is_fifo()):
             files[canonical] = _plain_file(entry, entry.name, canonical)
     for entry in sorted(folder.iterdir()):
         if entry.suffix.lower() != ".7z" or not entry.is_file():

@@ -158,8 +158,12 @@ def connect_sqlite(target: TargetDatabase) -> sqlite3.Connection:
     return conn
 
 
-def connect_postgres(target: TargetDatabase) -> psycopg.Connection[Any]:
+def connect_postgres(target: TargetDatabase, snapshot: bool = False) -> psycopg.Connection[Any]:
+    """A connection in UTC; with `snapshot`, read-only and seeing one snapshot throughout."""
     conn = psycopg.connect(**_conninfo(target.config), autocommit=False)
+    if snapshot:
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
     conn.execute("SET TIME ZONE 'UTC'")
     conn.execute("SET synchronous_commit = off")
     conn.execute("SET maintenance_work_mem = '256MB'")

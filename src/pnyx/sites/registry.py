@@ -22,23 +22,39 @@ _loaded_at = 0.0
 # Long enough to spare the network database a query per request, short enough that an edited
 # site (a new origin or host name) shows up everywhere within a minute.
 RELOAD_SECONDS = 60.0
+# Kept in an alias's settings: the site database URL the alias was made for.
+URL_KEY = "PNYX_DATABASE_URL"
 
 
 def ensure_connection(site: Site) -> None:
-    """Make `site.db_alias` a usable connection alias in this process."""
+    """Make `site.db_alias` a usable connection alias in this process.
+
+    A site can move to another database (`pnyx import --replace` fills a new one and switches
+    the site to it): when `site.database_url` is not the one the alias was made for, the alias
+    is made again, and this thread's connection to the old database is closed.
+    """
     alias = site.db_alias
-    if alias in connections.settings:
-        return
-    with _lock:
-        if alias not in connections.settings:
-            # configure_settings fills in Django's defaults; it insists on seeing a `default`.
-            configured = connections.configure_settings(
-                {
-                    "default": dict(connections.settings["default"]),
-                    alias: database_settings(site.database_url),
-                }
-            )
-            connections.settings[alias] = configured[alias]
+    current = connections.settings.get(alias)
+    if current is None or current.get(URL_KEY) != site.database_url:
+        with _lock:
+            current = connections.settings.get(alias)
+            if current is None or current.get(URL_KEY) != site.database_url:
+                # configure_settings fills in Django's defaults; it insists on seeing a `default`.
+                configured = connections.configure_settings(
+                    {
+                        "default": dict(connections.settings["default"]),
+                        alias: database_settings(site.database_url),
+                    }
+                )
+                configured[alias][URL_KEY] = site.database_url
+                connections.settings[alias] = configured[alias]
+    # Connections are per thread: one opened before the move still holds the old settings.
+    opened = getattr(connections._connections, alias, None)  # type: ignore[attr-defined]
+    if opened is not None and opened.settings_dict is not connections.settings[alias]:
+        try:
+            opened.close()
+        finally:
+            delattr(connections._connections, alias)  # type: ignore[attr-defined]
 
 
 def forget_connection(site: Site) -> None:

@@ -1,0 +1,81 @@
+"""`pnyx import` and `pnyx export` as an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from pnyx.network.models import Site
+from pnyx.sites.services import delete_site
+
+
+def pnyx(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pnyx.cli", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=300,
+    )
+
+
+def test_help_describes_import_and_export() -> None:
+    result = pnyx("--help")
+    assert "import" in result.stdout and "export" in result.stdout
+    importing = pnyx("import", "--help").stdout
+    for option in ("--site", "--title", "--origin", "--database", "--replace"):
+        assert option in importing
+    assert "--site" in pnyx("export", "--help").stdout
+
+
+def test_import_logs_progress_and_sums_up_then_export_writes_the_files(
+    make_dump: Callable[..., Path], tmp_path: Path
+) -> None:
+    name = f"c{uuid.uuid4().hex[:8]}"
+    result = pnyx(
+        "import",
+        str(make_dump()),
+        "--site",
+        name,
+        "--title",
+        "Tiny Brews",
+        "--origin",
+        "https://tiny.stackexchange.com",
+    )
+    try:
+        assert result.returncode == 0, result.stderr
+        # Not a terminal: plain log lines, one per file and step.
+        assert "Posts.xml: 2 rows in" in result.stderr
+        assert "comment replies: done in" in result.stderr
+        assert f"imported 7 rows into site {name}" in result.stdout
+        assert "PostHistory.xml: not in the dump, nothing imported" in result.stdout
+        site = Site.objects.get(name=name)
+        assert (site.title, site.origins) == ("Tiny Brews", ["https://tiny.stackexchange.com"])
+
+        exported = pnyx("export", "--site", name, str(tmp_path / "out"))
+        assert exported.returncode == 0, exported.stderr
+        assert "Posts.xml: 2 rows" in exported.stdout
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+            "Badges.xml",
+            "Comments.xml",
+            "PostHistory.xml",
+            "PostLinks.xml",
+            "Posts.xml",
+            "Tags.xml",
+            "Users.xml",
+            "Votes.xml",
+        ]
+    finally:
+        site_row = Site.objects.filter(name=name).first()
+        if site_row is not None:
+            delete_site(site_row)
+
+
+def test_export_of_an_unknown_site_is_one_line_and_status_2(tmp_path: Path) -> None:
+    result = pnyx("export", "--site", "nosuchsite", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "pnyx: error: there is no site 'nosuchsite'"

@@ -1,0 +1,192 @@
+"""`pnyx export`: the dump format, the anonymisation, and the round trip through an import."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pnyx.dumps.exporter import escape_attribute, export_site
+from pnyx.dumps.importer import ImportRequest, import_dump
+from pnyx.errors import NotFound
+from pnyx.posts import services
+from pnyx.posts.models import (
+    Badge,
+    Comment,
+    Post,
+    PostHistory,
+    PostLink,
+    PostTag,
+    SiteUser,
+    Tag,
+    Vote,
+    VoteType,
+)
+from pnyx.sites.context import activated
+from pnyx.sites.services import delete_site
+
+from .conftest import xml_rows
+
+ROUND_TRIP_MODELS = [SiteUser, Post, Comment, Vote, PostHistory, PostLink, Tag, PostTag, Badge]
+HTML_FIELDS = {"body_html", "text_html"}
+
+
+def _rows(site: Any, model: Any) -> list[tuple[Any, ...]]:
+    fields = [
+        f.attname for f in model._meta.concrete_fields if f.attname != "id" or model is not PostTag
+    ]
+    with activated(site):
+        rows = list(
+            model.objects.order_by(
+                *(["post_id", "tag_id"] if model is PostTag else ["pk"])
+            ).values_list(*fields)
+        )
+    html_at = [i for i, name in enumerate(fields) if name in HTML_FIELDS]
+    prefix = f'href="/{site.name}/'
+    normalised = []
+    for row in rows:
+        values = list(row)
+        for i in html_at:
+            values[i] = values[i].replace(prefix, 'href="/SITE/')
+        normalised.append(tuple(values))
+    return normalised
+
+
+@pytest.fixture
+def imported_sites() -> Any:
+    created: list[Any] = []
+    yield created
+    for site in created:
+        delete_site(site)
+
+
+def test_round_trip_gives_the_same_rows(beer, tmp_path: Path, imported_sites: list[Any]) -> None:  # type: ignore[no-untyped-def]
+    export_site("beer", tmp_path / "export")
+    report = import_dump(
+        ImportRequest(
+            tmp_path / "export",
+            site_name=f"rt{uuid.uuid4().hex[:8]}",
+            origins=["https://beer.stackexchange.com"],
+        )
+    )
+    imported_sites.append(report.site)
+    for model in ROUND_TRIP_MODELS:
+        before, after = _rows(beer, model), _rows(report.site, model)
+        assert len(before) == len(after), model.__name__
+        assert before == after, model.__name__
+    assert report.result.dangling == {"Votes.xml": 802, "PostLinks.xml": 1}
+
+
+def test_export_writes_the_dump_format(beer, tmp_path: Path, beer_files: Path) -> None:  # type: ignore[no-untyped-def]
+    written = export_site("beer", tmp_path)
+    assert written["Posts.xml"] == 2106
+    raw = (tmp_path / "Comments.xml").read_bytes()
+    assert raw.startswith(b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>\r\n<comments>\r\n')
+    assert raw.endswith(b"</comments>")
+    lines = raw.split(b"\r\n")
+    assert all(line.startswith(b"  <row Id=") for line in lines[2:-1])
+    # The dump's own files come back byte for byte where nothing is rendered or normalised.
+    for name in (
+        "Users.xml",
+        "Comments.xml",
+        "Votes.xml",
+        "Tags.xml",
+        "Badges.xml",
+        "PostLinks.xml",
+    ):
+        assert (tmp_path / name).read_bytes() == (beer_files / name).read_bytes(), name
+    first = next(xml_rows(tmp_path / "Posts.xml"))
+    assert first["CreationDate"] == "2014-01-21T20:26:05.383"
+    assert first["Tags"] == "<hops>"
+    assert "ContentLicense" not in first  # the 2016 dump had none; Pnyx derived it
+    assert "ClosedDate" not in first  # NULL columns are left out
+
+
+def test_local_links_point_back_to_the_origin(beer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    export_site("beer", tmp_path)
+    bodies = [row["Body"] for row in xml_rows(tmp_path / "Posts.xml")]
+    assert any('href="https://beer.stackexchange.com/questions/' in body for body in bodies)
+    assert not any('href="/beer/' in body for body in bodies)
+
+
+def test_votes_are_anonymised_as_stack_exchange_does(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    asker = services.create_user("Asker")
+    voter = services.create_user("Voter")
+    question = services.ask_question(
+        asker, "How long does a cask ale keep?", "Once tapped, how long is it good? " * 2, ["ale"]
+    )
+    at = datetime(2024, 3, 5, 17, 42, 11, 123000, tzinfo=UTC)
+    for vote_type in (VoteType.UP, VoteType.DOWN, VoteType.FAVORITE, VoteType.BOUNTY_START):
+        Vote.objects.create(
+            post=question,
+            vote_type=vote_type,
+            user=voter,
+            creation_date=at,
+            bounty_amount=50 if vote_type == VoteType.BOUNTY_START else None,
+        )
+    export_site(site.name, tmp_path)
+    votes = list(xml_rows(tmp_path / "Votes.xml"))
+    assert [v.get("UserId") for v in votes] == [None, None, str(voter.id), str(voter.id)]
+    assert {v["CreationDate"] for v in votes} == {"2024-03-05T00:00:00.000"}
+    assert votes[3]["BountyAmount"] == "50"
+    post = next(xml_rows(tmp_path / "Posts.xml"))
+    assert post["ContentLicense"] == "CC BY-SA 4.0"  # Pnyx's own posts name their licence
+    user_rows = list(xml_rows(tmp_path / "Users.xml"))
+    assert all("Email" not in key for row in user_rows for key in row)
+
+
+def test_deleted_posts_are_left_out(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    asker = services.create_user("Asker")
+    kept = services.ask_question(
+        asker, "Which glass for a tripel?", "Tulip or chalice, and why? " * 2, ["glassware"]
+    )
+    gone = services.ask_question(
+        asker, "Which glass for a stout?", "Pint or snifter, and why? " * 2, ["glassware"]
+    )
+    services.add_comment(gone, asker, "Never mind, I found it elsewhere.")
+    Post.objects.filter(pk=gone.pk).update(deletion_date=datetime.now(UTC))
+    export_site(site.name, tmp_path)
+    assert [row["Id"] for row in xml_rows(tmp_path / "Posts.xml")] == [str(kept.id)]
+    assert list(xml_rows(tmp_path / "Comments.xml")) == []
+    assert {row["PostId"] for row in xml_rows(tmp_path / "PostHistory.xml")} == {str(kept.id)}
+
+
+def test_exporting_an_unknown_or_empty_site_is_refused(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(NotFound, match="there is no site 'nope'"):
+        export_site("nope", tmp_path)
+    with pytest.raises(NotFound, match="has no content"):
+        export_site(site.name, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("plain", "plain"),
+        ('a "b" <c> & d', "a &quot;b&quot; &lt;c&gt; &amp; d"),
+        ("line\r\nnext\tcell", "line&#xD;&#xA;next&#x9;cell"),
+        ("bell\x07gone", "bellgone"),
+    ],
+)
+def test_attribute_escaping(text: str, escaped: str) -> None:
+    assert escape_attribute(text) == escaped
+
+
+def test_pipe_tags_are_written_back_as_pipes(
+    make_dump: Callable[..., Path], tmp_path: Path, imported_sites: list[Any]
+) -> None:
+    from .conftest import MINIMAL_POSTS
+
+    posts = [
+        MINIMAL_POSTS[0].replace("&lt;stout&gt;&lt;colour&gt;", "|stout|colour|"),
+        MINIMAL_POSTS[1],
+    ]
+    report = import_dump(
+        ImportRequest(make_dump({"Posts.xml": posts}), site_name=f"p{uuid.uuid4().hex[:8]}")
+    )
+    imported_sites.append(report.site)
+    export_site(report.site.name, tmp_path / "out")
+    assert next(xml_rows(tmp_path / "out" / "Posts.xml"))["Tags"] == "|stout|colour|"
