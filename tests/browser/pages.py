@@ -23,7 +23,7 @@ QUESTION_26794 = (
 BEER_QUESTION = "/beer/questions/518/do-cans-change-the-taste-of-beer"
 
 MAIN_PAGES = [
-    MainPage("network-home", "/"),
+    MainPage("network-home", "/", ("politics", "beer")),
     MainPage("site-home", "/politics/"),
     MainPage("question", QUESTION_26794),
     MainPage("user", "/politics/users/15860/xrorox"),
