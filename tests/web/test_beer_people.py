@@ -127,6 +127,9 @@ def test_busy_pages_run_as_many_queries_as_quiet_ones(client, beer, path: str) -
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
+    from pnyx.sites.registry import ensure_connection
+
+    ensure_connection(beer)
     quiet = {
         "/users/112/mdma": "/users/-1/community",
         "/users/112/mdma?tab=activity": "/users/-1/community?tab=activity",

@@ -197,3 +197,7 @@ def test_user_pages_run_a_fixed_number_of_queries(client, community, count_queri
     for url in ("/users", "/users?tab=newusers&filter=Member"):
         assert count_queries(client, small.site, url) == count_queries(client, large.site, url)
     assert count_queries(client, large.site, "/users") == 3
+    # The user, post counts, badge counts, vote tallies, top answers, top questions, top tags,
+    # badges, latest posts, latest comments: no body or profile text is read lazily per row.
+    summary = _user_url(large, 0)[len(large.site.url_prefix) :]
+    assert count_queries(client, large.site, summary) == 10

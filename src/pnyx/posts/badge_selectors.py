@@ -77,5 +77,10 @@ def badge_types(name: str) -> list[BadgeType]:
 
 def recipients_page(name: str, page: int = 1) -> Page:  # type: ignore[type-arg]
     """The latest awards of the badge `name` with their users (2 queries: count and rows)."""
-    awards = Badge.objects.filter(name=name).select_related("user").order_by("-date", "-id")
+    awards = (
+        Badge.objects.filter(name=name)
+        .select_related("user")
+        .defer("user__about_me")
+        .order_by("-date", "-id")
+    )
     return Paginator(awards, RECIPIENTS_PER_PAGE).get_page(page)

@@ -69,9 +69,9 @@ def _tagged_question_ids(tag: Tag) -> QuerySet[PostTag, Any]:
 def _ranked(users: QuerySet[SiteUser], limit: int) -> list[SiteUser]:
     """Users annotated with `tag_score` and `tag_posts`, best first; ties by post count, then id."""
     return list(
-        users.annotate(tag_score=Sum("posts__score"), tag_posts=Count("posts")).order_by(
-            "-tag_score", "-tag_posts", "id"
-        )[:limit]
+        users.defer("about_me")
+        .annotate(tag_score=Sum("posts__score"), tag_posts=Count("posts"))
+        .order_by("-tag_score", "-tag_posts", "id")[:limit]
     )
 
 
