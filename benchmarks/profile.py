@@ -41,8 +41,8 @@ def _prepare_data_dir(data_dir: Path) -> None:
 CATEGORIES = [
     ("database driver (SQL run)", ("sqlite3.", "psycopg")),
     ("templates", ("django/template/", "templatetags/", "django/utils/html.py")),
-    ("ORM (building queries, rows to objects)", ("django/db/",)),
-    ("URL reversing (reverse, {% url %})", ("django/urls/",)),
+    ("ORM and database layer (building queries, rows to objects)", ("django/db/",)),
+    ("URLs (resolving the path, reverse, {% url %})", ("django/urls/",)),
     ("pnyx code", ("/pnyx/",)),
     (
         "request handling, middleware",
