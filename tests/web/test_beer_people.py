@@ -145,3 +145,13 @@ def test_busy_pages_run_as_many_queries_as_quiet_ones(client, beer, path: str) -
             assert client.get(PREFIX + url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_question_and_tag_pages_offer_their_feeds(client, beer) -> None:  # type: ignore[no-untyped-def]
+    question = client.get(PREFIX + "/q/29", follow=True).content.decode()
+    assert 'type="application/atom+xml"' in question
+    assert 'href="/beer/feeds/question/29"' in question
+    tagged = _get(client, "/questions/tagged/ale")
+    assert 'href="/beer/feeds/tag/ale"' in tagged
+    info = _get(client, "/tags/ale/info")
+    assert info.count('href="/beer/feeds/tag/ale"') == 2  # the <link> and the visible link
