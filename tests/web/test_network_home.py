@@ -43,7 +43,7 @@ def test_network_home_lists_an_empty_site(client, make_site) -> None:  # type: i
     assert "0 questions" in card
 
 
-def test_network_home_queries_each_site_twice_then_caches(client, community) -> None:  # type: ignore[no-untyped-def]
+def test_network_home_queries_each_site_three_times_then_once(client, community) -> None:  # type: ignore[no-untyped-def]
     from django.db import connections
     from django.test.utils import CaptureQueriesContext
 
@@ -53,7 +53,22 @@ def test_network_home_queries_each_site_twice_then_caches(client, community) -> 
         CaptureQueriesContext(connections[large.site.db_alias]) as large_queries,
     ):
         assert client.get("/").status_code == 200
-    assert len(small_queries) == len(large_queries) == 2
+    # The content version, the count and the most active questions.
+    assert len(small_queries) == len(large_queries) == 3
     with CaptureQueriesContext(connections[large.site.db_alias]) as again:
         assert client.get("/").status_code == 200
-    assert len(again) == 0
+    assert len(again) == 1
+
+
+def test_network_home_changes_the_moment_a_site_does(client, community) -> None:  # type: ignore[no-untyped-def]
+    from pnyx.posts import services
+    from pnyx.sites.context import activated
+
+    built = community(2)
+    assert "2 questions" in client.get("/").content.decode()
+    with activated(built.site):
+        services.ask_question(built.users[0], "A brand new question right now", "x" * 40, "ale")
+    body = client.get("/").content.decode()
+    (card,) = [c for c in body.split('<li class="site-card">') if built.site.url_prefix in c]
+    assert "3 questions" in card
+    assert "A brand new question right now" in card

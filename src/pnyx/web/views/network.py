@@ -11,12 +11,16 @@ from django.shortcuts import render
 from pnyx.network.models import Site
 from pnyx.posts.overview_selectors import SiteOverview, site_overview
 from pnyx.posts.slugs import slugify_title
+from pnyx.sites import content_version
 from pnyx.sites.context import activated
 from pnyx.sites.paths import site_path
-from pnyx.sites.registry import all_sites
+from pnyx.sites.registry import all_sites, ensure_connection
 
-# Counting a large site's questions costs a scan; the home page may lag the sites by this much.
-OVERVIEW_SECONDS = 30
+# Counting a large site's questions costs a scan, so each site's numbers are cached under its
+# content version (`pnyx.sites.content_version`, changed by every write to the site): the home
+# page is never stale, and a site nobody writes to costs one tiny read per view. Old versions'
+# entries are simply never read again and expire after this long.
+OVERVIEW_SECONDS = 600
 
 
 @dataclass
@@ -34,13 +38,15 @@ class SiteCard:
     active: list[ActiveQuestion]
 
 
-def _overview_key(site: Site) -> str:
-    return f"pnyx:network-home:{site.id}:{site.name}"
+def _overview_key(site: Site, version: int) -> str:
+    return f"pnyx:network-home:{site.id}:{site.name}:{version}"
 
 
 def _card(site: Site) -> SiteCard:
-    """The site's numbers from the cache, or from its database (2 queries) when stale."""
-    cached = cache.get(_overview_key(site))
+    """The site's numbers: 1 query (its content version) when cached, 3 when its content changed."""
+    ensure_connection(site)
+    key = _overview_key(site, content_version.current(site.db_alias))
+    cached = cache.get(key)
     if cached is None:
         with activated(site):
             overview: SiteOverview = site_overview()
@@ -56,7 +62,7 @@ def _card(site: Site) -> SiteCard:
                 for q in overview.active_questions
             ],
         )
-        cache.set(_overview_key(site), cached, OVERVIEW_SECONDS)
+        cache.set(key, cached, OVERVIEW_SECONDS)
     count, active = cached
     return SiteCard(site=site, question_count=count, active=active)
 
