@@ -40,4 +40,5 @@ MAIN_PAGES = [
     MainPage("beer-tag-info", "/beer/tags/taste/info", ("beer",)),
     MainPage("beer-users", "/beer/users", ("beer",)),
     MainPage("beer-badges", "/beer/help/badges", ("beer",)),
+    MainPage("beer-badge", "/beer/help/badges/Nice%20Answer", ("beer",)),
 ]
