@@ -48,11 +48,12 @@ class BulkConnection:
     def stream(self, statement: str, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         raise NotImplementedError
 
-    def secondary_indexes(self) -> list[tuple[str, str]]:
-        """(name, CREATE statement) of each index that no constraint needs."""
+    def deferrable(self) -> list[tuple[str, str, str]]:
+        """(kind, name, CREATE statement) of what a bulk load is faster without: the indexes
+        no constraint needs, and on SQLite the triggers. Dropped before, made again after."""
         raise NotImplementedError
 
-    def drop_index(self, name: str) -> None:
+    def drop(self, kind: str, name: str) -> None:
         raise NotImplementedError
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
@@ -106,17 +107,18 @@ class SqliteBulk(BulkConnection):
         finally:
             cursor.close()
 
-    def secondary_indexes(self) -> list[tuple[str, str]]:
+    def deferrable(self) -> list[tuple[str, str, str]]:
+        # Triggers too: SQLite's fire once per row, which would double the cost of a load.
         return [
-            (str(name), str(statement))
-            for name, statement in self.conn.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            (str(kind), str(name), str(statement))
+            for kind, name, statement in self.conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
             )
         ]
 
-    def drop_index(self, name: str) -> None:
-        self.conn.execute(f'DROP INDEX "{name}"')
+    def drop(self, kind: str, name: str) -> None:
+        self.conn.execute(f'DROP {kind.upper()} "{name}"')
 
     def commit(self) -> None:
         """Commit, then leave the file as every Pnyx SQLite database is: WAL, durable."""
@@ -161,15 +163,17 @@ class PostgresBulk(BulkConnection):
         finally:
             cursor.close()
 
-    def secondary_indexes(self) -> list[tuple[str, str]]:
+    def deferrable(self) -> list[tuple[str, str, str]]:
+        # Triggers stay: PostgreSQL's are per statement, once per batch.
         rows = self.conn.execute(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i "
             "WHERE i.schemaname = current_schema() AND NOT EXISTS "
             "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY i.indexname"
         ).fetchall()
-        return [(str(name), str(definition)) for name, definition in rows]
+        return [("index", str(name), str(definition)) for name, definition in rows]
 
-    def drop_index(self, name: str) -> None:
+    def drop(self, kind: str, name: str) -> None:
+        assert kind == "index"
         self.conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
 
     def reset_sequences(self, tables: Sequence[str]) -> None:

@@ -107,6 +107,7 @@ class RowConverter:
         self._html = html or (lambda text: text)
         self._fields = {f.attr: f for f in table.fields}
         self._steps = [(f.attr, self._parser(f), f.required, f.default) for f in table.fields]
+        self._fast = self._compile()
 
     def _parser(self, field: Field) -> Callable[[str], object]:
         if field.kind == "int":
@@ -136,6 +137,46 @@ class RowConverter:
         return joined
 
     def __call__(self, attributes: Mapping[str, str]) -> list[object]:
+        """The row's values in column order, or `RowProblem` saying what is wrong with it."""
+        try:
+            return self._fast(attributes.get)
+        except (ValueError, TypeError, OverflowError, _Missing):
+            # Say which attribute is wrong; the checked path raises RowProblem.
+            return self._checked(attributes)
+
+    def _compile(self) -> Callable[[Callable[[str], str | None]], list[object]]:
+        """Generate the table's converter as straight-line code.
+
+        Conversion runs once per row of files with hundreds of millions of rows, so it is the
+        import's floor: straight-line code without a loop over fields takes about half the
+        time. It only decides *that* a row is bad; `_checked` then finds what and where.
+        """
+        namespace: dict[str, object] = {
+            "Missing": _Missing,
+            "parse_date": parse_date,
+            "parse_bool": parse_bool,
+            "html": self._html,
+            "tags": self._tags,
+        }
+        lines = ["def convert(get):"]
+        for index, field in enumerate(self.table.fields):
+            value = f"v{index}"
+            lines.append(f"    {value} = get({field.attr!r})")
+            if field.required:
+                lines.append(f"    if {value} is None: raise Missing")
+            else:
+                namespace[f"default{index}"] = field.default
+                lines.append(f"    if {value} is None: {value} = default{index}")
+                lines.append("    else:")
+            indent = "    " if field.required else "        "
+            for statement in _conversion(field, value):
+                lines.append(indent + statement)
+        columns = ", ".join(f"v{i}" for i in range(len(self.table.fields)))
+        lines.append(f"    return [{columns}]")
+        exec("\n".join(lines), namespace)  # the code comes from the schema above, not from input
+        return namespace["convert"]  # type: ignore[return-value]
+
+    def _checked(self, attributes: Mapping[str, str]) -> list[object]:
         get = attributes.get
         values: list[object] = []
         append = values.append
@@ -156,6 +197,28 @@ class RowConverter:
             kind = self._fields[attr].kind
             raise RowProblem(f"{attr} {_short(str(value))} {KIND_PROBLEMS[kind]}") from exc
         return values
+
+
+class _Missing(Exception):
+    """A required attribute is absent (the checked path says which)."""
+
+
+def _conversion(field: Field, value: str) -> list[str]:
+    """Statements converting the attribute text in variable `value`, as `RowConverter` does."""
+    if field.kind in ("int", "bigint"):
+        low, high = (INT32_MIN, INT32_MAX) if field.kind == "int" else (INT64_MIN, INT64_MAX)
+        return [f"{value} = int({value})", f"if not {low} <= {value} <= {high}: raise ValueError"]
+    if field.kind == "date":
+        return [f"{value} = parse_date({value})"]
+    if field.kind == "bool":
+        return [f"{value} = parse_bool({value})"]
+    if field.kind == "html":
+        return [f"{value} = html({value})"]
+    if field.kind == "tags":
+        return [f"{value} = tags({value})"]
+    if field.max_length is not None:
+        return [f"if len({value}) > {field.max_length}: raise ValueError"]
+    return ["pass"]
 
 
 def _limited(text: str, limit: int) -> str:

@@ -20,7 +20,6 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +40,11 @@ from pnyx.dumps.schema import (
     Table,
 )
 from pnyx.dumps.target import TargetDatabase, connect_postgres
+from pnyx.dumps.xmlwrite import EOL, HEADER, escape_attribute, format_date
 from pnyx.errors import ConfigurationError, NotFound
 from pnyx.network.models import Site
 from pnyx.sites.registry import site_by_name
 
-HEADER = '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n'
-EOL = "\r\n"
 VOTERS_KEPT = (5, 8)  # bookmarks and bounty starts keep their voter, as Stack Exchange's do
 LIVE_POST = "post_id NOT IN (SELECT id FROM posts WHERE deletion_date IS NOT NULL)"
 EXPORTS: tuple[tuple[Table, str], ...] = (
@@ -59,35 +57,6 @@ EXPORTS: tuple[tuple[Table, str], ...] = (
     (TAGS, ""),
     (BADGES, ""),
 )
-
-_NEEDS_ESCAPE = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
-_ESCAPES = {
-    ord("&"): "&amp;",
-    ord("<"): "&lt;",
-    ord(">"): "&gt;",
-    ord('"'): "&quot;",
-    ord("\n"): "&#xA;",
-    ord("\r"): "&#xD;",
-    ord("\t"): "&#x9;",
-    # Characters XML 1.0 cannot carry at all are dropped.
-    **{code: None for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]},
-    0xFFFE: None,
-    0xFFFF: None,
-}
-
-
-def escape_attribute(text: str) -> str:
-    """Escape a value for a double-quoted attribute, keeping newlines as `&#xA;` like the dump."""
-    if _NEEDS_ESCAPE.search(text) is None:
-        return text
-    return text.translate(_ESCAPES)
-
-
-def format_date(value: object) -> str:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}"
 
 
 def format_day(value: object) -> str:

@@ -155,13 +155,13 @@ def _load(
     """Fill the new database: indexes off, the files, indexes on, the finishing passes."""
     db = _open_bulk(new)
     try:
-        indexes = db.secondary_indexes()
-        for name, _ in indexes:
-            db.drop_index(name)
+        deferred = db.deferrable()
+        for kind, name, _ in deferred:
+            db.drop(kind, name)
         loader = DumpLoader(db, source, site, reporter)
         result = loader.load()
         with reporter.step("indexes"):
-            for _, statement in indexes:
+            for _, _, statement in deferred:
                 db.execute(statement)
         loader.finish()
         db.reset_sequences(SEQUENCE_TABLES)

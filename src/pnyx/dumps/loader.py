@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
+from pnyx.dumps.comment_html import render_without_replies
 from pnyx.dumps.convert import RowConverter, RowProblem
 from pnyx.dumps.errors import DumpError
 from pnyx.dumps.progress import Reporter
@@ -79,31 +79,62 @@ class LoadResult:
     new_tags: int = 0
 
 
-class _Batches:
-    """Rows waiting for the database, per table, written together when the first fills up."""
+class _BatchWriter:
+    """Writes a file's rows batch by batch, optionally finishing each batch in a helper thread.
 
-    def __init__(self, db: BulkConnection, file: str) -> None:
+    With `prepare`, batch N is prepared in the thread while the loader reads batch N+1, and
+    written (in the loader's thread, the only one using the connection) when N+1 is handed
+    over: sanitising bodies (nh3 runs without the GIL) overlaps with reading the XML.
+    """
+
+    def __init__(
+        self,
+        db: BulkConnection,
+        table: str,
+        columns: list[str],
+        label: str,
+        prepare: Callable[[list[Row]], None] | None,
+    ) -> None:
         self.db = db
-        self.file = file
-        self.pending: dict[str, tuple[list[str], list[Row]]] = {}
+        self.table = table
+        self.columns = columns
+        self.label = label
+        self.prepare = prepare
+        self.written = 0
+        self.pool = ThreadPoolExecutor(max_workers=1) if prepare is not None else None
+        self.pending: tuple[Future[None], list[Row], list[Row]] | None = None
 
-    def add(self, table: str, columns: list[str], row: Row) -> None:
-        entry = self.pending.get(table)
-        if entry is None:
-            entry = self.pending[table] = (columns, [])
-        entry[1].append(row)
-        if len(entry[1]) >= BATCH_ROWS:
-            self.flush()
+    def add(self, batch: list[Row], post_tags: list[Row]) -> None:
+        if self.pool is None or self.prepare is None:
+            self._write(batch, post_tags)
+            return
+        future = self.pool.submit(self.prepare, batch)
+        self._write_pending()
+        self.pending = (future, batch, post_tags)
 
-    def flush(self) -> None:
-        for table, (columns, rows) in self.pending.items():
-            if not rows:
-                continue
-            try:
-                self.db.insert(table, columns, rows)
-            except INSERT_ERRORS + VALUE_ERRORS as exc:
-                raise insert_problem(self.file, exc) from exc
-            rows.clear()
+    def finish(self) -> None:
+        self._write_pending()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _write_pending(self) -> None:
+        if self.pending is not None:
+            future, batch, post_tags = self.pending
+            self.pending = None
+            future.result()
+            self._write(batch, post_tags)
+
+    def _write(self, batch: list[Row], post_tags: list[Row]) -> None:
+        try:
+            if batch:
+                self.db.insert(self.table, self.columns, batch)
+            if post_tags:
+                self.db.insert("post_tags", POST_TAG_COLUMNS, post_tags)
+        except INSERT_ERRORS + VALUE_ERRORS as exc:
+            raise insert_problem(self.label, exc) from exc
+        self.written += len(batch)
 
 
 class DumpLoader:
@@ -121,78 +152,99 @@ class DumpLoader:
         self.tag_ids: dict[str, int] = {}
         self.new_tags: dict[str, list[int]] = {}  # name -> [id, questions]
         self.next_tag_id = 1
+        self.post_tags: list[Row] = []  # a batch of posts' tags, written with the posts
+        self.comments_with_mentions = 0
 
     # -- reading one file ------------------------------------------------------------------
 
     def _each_row(
-        self, table: Table, converter: RowConverter, keep: Callable[[list[object]], bool]
-    ) -> int:
-        """Convert every row of `table`'s file and write those `keep` accepts; return the rows read.
+        self,
+        table: Table,
+        converter: RowConverter,
+        keep: Callable[[list[object]], bool] | None = None,
+        prepare: Callable[[list[Row]], None] | None = None,
+    ) -> None:
+        """Convert every row of `table`'s file and write those `keep` accepts (all without it).
 
-        `keep` may add rows of other tables to `self.batches` (a post's tags) and may raise
-        `RowProblem`, reported at the row's line like a conversion problem.
+        `keep` may complete the row, may add the post's tags to `self.post_tags`, and may raise
+        `RowProblem`, which is reported at the row's line like a conversion problem. `prepare`
+        finishes a whole batch in a helper thread (sanitising bodies) while the next is read.
         """
         dump_file = self.source.files.get(table.file)
         if dump_file is None:
             self.result.missing_files.append(table.file)
-            return 0
-        self.batches = batches = _Batches(self.db, dump_file.label)
-        columns = self._columns(table)
+            return
+        columns = [*table.columns, "text_html"] if table is COMMENTS else table.columns
+        writer = _BatchWriter(self.db, table.db_table, columns, dump_file.label, prepare)
         self.reporter.start_file(table.file, dump_file.size)
-        rows = 0
-        element: etree._Element
-        for element in read_rows(dump_file, table, self.reporter.advance):
-            try:
-                values = converter(element.attrib)
-                if keep(values):
-                    batches.add(table.db_table, columns, values)
-            except RowProblem as exc:
-                raise DumpError(str(exc), dump_file.label, element.sourceline) from exc
-            rows += 1
-        batches.flush()
-        self.reporter.finish_file(rows)
-        return rows
+        batch: list[Row] = []
+        read = 0
+        try:
+            for element in read_rows(dump_file, table, self.reporter.advance):
+                try:
+                    values = converter(element.attrib)
+                    if keep is None or keep(values):
+                        batch.append(values)
+                        if len(batch) >= BATCH_ROWS:
+                            writer.add(batch, self._take_post_tags())
+                            batch = []
+                except RowProblem as exc:
+                    raise DumpError(str(exc), dump_file.label, element.sourceline) from exc
+                read += 1
+            writer.add(batch, self._take_post_tags())
+            writer.finish()
+        finally:
+            writer.close()
+        self.reporter.finish_file(read)
+        self.result.rows[table.file] = writer.written
+        if read > writer.written:
+            self.result.skipped[table.file] = read - writer.written
 
-    def _columns(self, table: Table) -> list[str]:
-        columns = table.columns
-        if table is COMMENTS:
-            return [*columns, "text_html"]
-        return columns
+    def _take_post_tags(self) -> list[Row]:
+        taken, self.post_tags = self.post_tags, []
+        return taken
 
-    def _count(self, table: Table, kept: bool) -> bool:
-        if kept:
-            self.result.rows[table.file] += 1
-        else:
-            self.result.skipped[table.file] += 1
-        return kept
+    def _licenses(
+        self, table: Table, at: int, date_at: int, edited_at: int | None = None
+    ) -> Callable[[list[object]], None]:
+        """Fill in the licence a row lacks from its date (schema doc §10.7), and note whether
+        the dump named licences at all (an export then leaves them out again)."""
+        given = derived = 0
 
-    def _derive_license(self, table: Table, values: list[object], at: int, date_at: int) -> None:
-        if values[at] is None:
-            values[at] = license_for_date(str(values[date_at]))
-            self._derived[table.file] += 1
-        else:
-            self._given[table.file] += 1
+        def fill(values: list[object]) -> None:
+            nonlocal given, derived
+            if values[at] is None:
+                date = values[edited_at] if edited_at is not None else None
+                values[at] = license_for_date(str(date or values[date_at]))
+                derived += 1
+            else:
+                given += 1
+
+        def record() -> None:
+            if derived and not given:
+                self.result.derived[table.file] = ["ContentLicense"]
+
+        self._license_records.append(record)
+        return fill
 
     # -- the files -------------------------------------------------------------------------
 
     def load(self) -> LoadResult:
-        self._derived: Counter[str] = Counter()
-        self._given: Counter[str] = Counter()
+        self._license_records: list[Callable[[], None]] = []
         self.load_users()
         self.load_tags()
         self.load_posts()
         self.load_post_history()
         self.load_comments()
-        self.load_simple(VOTES, ("post_id",))
-        self.load_simple(POST_LINKS, ("post_id", "related_post_id"))
-        self.load_simple(BADGES, ())
-        for file, derived in self._derived.items():
-            if derived and not self._given[file]:
-                self.result.derived[file] = ["ContentLicense"]
+        self.load_hanging_on_posts(VOTES, ("post_id",))
+        self.load_hanging_on_posts(POST_LINKS, ("post_id", "related_post_id"))
+        self._each_row(BADGES, RowConverter(BADGES))
+        for record in self._license_records:
+            record()
         return self.result
 
     def load_users(self) -> None:
-        self._each_row(USERS, RowConverter(USERS), lambda values: self._count(USERS, True))
+        self._each_row(USERS, RowConverter(USERS))
 
     def load_tags(self) -> None:
         def keep(values: list[object]) -> bool:
@@ -201,41 +253,44 @@ class DumpLoader:
                 raise RowProblem(f"TagName {name!r} appears twice")
             self.tag_ids[name] = tag_id
             self.next_tag_id = max(self.next_tag_id, tag_id + 1)
-            return self._count(TAGS, True)
+            return True
 
         self._each_row(TAGS, RowConverter(TAGS), keep)
 
     def load_posts(self) -> None:
         columns = POSTS.columns
         at_id, at_created = columns.index("id"), columns.index("creation_date")
-        at_edited, at_active = columns.index("last_edit_date"), columns.index("last_activity_date")
-        at_tags, at_license = columns.index("tags"), columns.index("content_license")
-        converter = RowConverter(POSTS, html=self._sanitise)
+        at_active, at_tags = columns.index("last_activity_date"), columns.index("tags")
+        fill_license = self._licenses(
+            POSTS, columns.index("content_license"), at_created, columns.index("last_edit_date")
+        )
+        at_body = columns.index("body_html")
+        converter = RowConverter(POSTS)  # the body is sanitised by `prepare`, a batch at a time
+        tag_id = self._tag_id
+        links = self.links
+
+        def prepare(batch: list[Row]) -> None:
+            for values in batch:
+                assert isinstance(values, list)
+                values[at_body] = sanitise_imported_html(str(values[at_body]), links)
 
         def keep(values: list[object]) -> bool:
             post_id = values[at_id]
             if post_id in CANARY_POST_IDS:
-                return self._count(POSTS, False)
+                return False
             if values[at_active] is None:
                 values[at_active] = values[at_created]
-            if values[at_license] is None:
-                values[at_license] = license_for_date(str(values[at_edited] or values[at_created]))
-                self._derived[POSTS.file] += 1
-            else:
-                self._given[POSTS.file] += 1
+            fill_license(values)
             tags = values[at_tags]
             if tags:
                 for name in dict.fromkeys(str(tags).split(" ")):
-                    self.batches.add("post_tags", POST_TAG_COLUMNS, (post_id, self._tag_id(name)))
-            return self._count(POSTS, True)
+                    self.post_tags.append((post_id, tag_id(name)))
+            return True
 
-        self._each_row(POSTS, converter, keep)
+        self._each_row(POSTS, converter, keep, prepare)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
         self._insert_new_tags()
-
-    def _sanitise(self, body: str) -> str:
-        return sanitise_imported_html(body, self.links)
 
     def _tag_id(self, name: str) -> int:
         tag_id = self.tag_ids.get(name)
@@ -260,14 +315,16 @@ class DumpLoader:
 
     def load_post_history(self) -> None:
         columns = POST_HISTORY.columns
-        at_post, at_created = columns.index("post_id"), columns.index("creation_date")
-        at_license = columns.index("content_license")
+        at_post = columns.index("post_id")
+        fill_license = self._licenses(
+            POST_HISTORY, columns.index("content_license"), columns.index("creation_date")
+        )
 
         def keep(values: list[object]) -> bool:
             if values[at_post] in CANARY_POST_IDS:
-                return self._count(POST_HISTORY, False)
-            self._derive_license(POST_HISTORY, values, at_license, at_created)
-            return self._count(POST_HISTORY, True)
+                return False
+            fill_license(values)
+            return True
 
         self._each_row(POST_HISTORY, RowConverter(POST_HISTORY), keep)
 
@@ -275,31 +332,31 @@ class DumpLoader:
         """Comments without `@` are rendered now; those with one wait for `resolve_mentions`."""
         columns = COMMENTS.columns
         at_post, at_text = columns.index("post_id"), columns.index("text")
-        at_created, at_license = columns.index("creation_date"), columns.index("content_license")
-        self.comments_with_mentions = 0
+        fill_license = self._licenses(
+            COMMENTS, columns.index("content_license"), columns.index("creation_date")
+        )
+        links = self.links
 
         def keep(values: list[object]) -> bool:
             if values[at_post] in CANARY_POST_IDS:
-                return self._count(COMMENTS, False)
-            self._derive_license(COMMENTS, values, at_license, at_created)
+                return False
+            fill_license(values)
             text = str(values[at_text])
             if "@" in text:
                 self.comments_with_mentions += 1
                 values.append("")
             else:
-                values.append(render_comment(text, (), _no_user_url, self.links))
-            return self._count(COMMENTS, True)
+                values.append(render_without_replies(text, links))
+            return True
 
         self._each_row(COMMENTS, RowConverter(COMMENTS), keep)
 
-    def load_simple(self, table: Table, post_columns: tuple[str, ...]) -> None:
+    def load_hanging_on_posts(self, table: Table, post_columns: tuple[str, ...]) -> None:
+        """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
         positions = [table.columns.index(c) for c in post_columns]
 
         def keep(values: list[object]) -> bool:
-            for position in positions:
-                if values[position] in CANARY_POST_IDS:
-                    return self._count(table, False)
-            return self._count(table, True)
+            return all(values[position] not in CANARY_POST_IDS for position in positions)
 
         self._each_row(table, RowConverter(table), keep)
 
@@ -406,7 +463,3 @@ class DumpLoader:
             count = int(self.db.scalar(statement) or 0)
             if count:
                 self.result.dangling[file] = count
-
-
-def _no_user_url(participant: Participant) -> str:  # pragma: no cover - no participants
-    raise AssertionError("a comment without participants links no user")

@@ -1,0 +1,1 @@
+"""Benchmarks of the dump importer: a synthetic dump generator and the import benchmark."""
