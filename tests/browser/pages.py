@@ -33,6 +33,8 @@ MAIN_PAGES = [
     MainPage("beer-tagged", "/beer/questions/tagged/taste?tab=score", ("beer",)),
     MainPage("beer-question", BEER_QUESTION, ("beer",)),
     MainPage("beer-biggest-thread", "/beer/q/791", ("beer",)),
+    MainPage("beer-closed-duplicate", "/beer/q/47", ("beer",)),
+    MainPage("beer-closed", "/beer/q/119", ("beer",)),
     MainPage("beer-revisions", "/beer/posts/518/revisions", ("beer",)),
     MainPage("beer-user", "/beer/users/112", ("beer",)),
     MainPage("beer-user-activity", "/beer/users/112?tab=activity", ("beer",)),
