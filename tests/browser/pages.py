@@ -37,7 +37,7 @@ MAIN_PAGES = [
     MainPage("beer-closed", "/beer/q/119", ("beer",)),
     MainPage("beer-revisions", "/beer/posts/518/revisions", ("beer",)),
     MainPage("beer-user", "/beer/users/112", ("beer",)),
-    MainPage("beer-user-activity", "/beer/users/112?tab=activity", ("beer",)),
+    MainPage("beer-user-activity", "/beer/users/112/mdma?tab=activity", ("beer",)),
     MainPage("beer-tags", "/beer/tags", ("beer",)),
     MainPage("beer-tag-info", "/beer/tags/taste/info", ("beer",)),
     MainPage("beer-users", "/beer/users", ("beer",)),
