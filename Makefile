@@ -10,7 +10,7 @@ PORT ?= 8000
 PNYX_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PNYX_TEST_POSTGRES_URL
 
-.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench bench-import clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: lint typecheck test-sqlite test-postgres
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)); } || { echo "make bench needs wrk: apt-get install wrk"; exit 2; }
 	$(BIN)/python -m benchmarks.run
+
+# Dump import against a bare parse, beer and a synthetic dump (BENCH_IMPORT_POSTS, default 1M),
+# SQLite and PostgreSQL; writes the "Dump import" section of docs/benchmarks.md.
+bench-import: install
+	$(BIN)/python -m benchmarks.dumps.bench_import
 
 clean:
 	rm -rf $(VENV) var

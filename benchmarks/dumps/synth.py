@@ -4,8 +4,8 @@
 
 The shapes follow the real dumps (see `../shared/docs/se-dump-schema.md` and the beer dump):
 
-- per post: about 0.5 users, 1.2 comments, 5 votes, 2.4 post-history rows, 0.05 links and
-  1.5 badges; posts are a third questions, the rest answers, a few tag wikis and excerpts;
+- per post: about 0.5 users, 1.25 comments, 5 votes, 2 post-history rows, 0.04 links and
+  0.7 badges; posts are a third questions, the rest answers, a few tag wikis and excerpts;
 - bodies are HTML (Posts.xml) and the same text as Markdown (PostHistory), of log-normal length
   (median about 600 characters, a long tail to 20,000) with paragraphs, links, inline code, code
   blocks, lists and quotes; comments are 20 to 600 characters, a quarter reply to an `@name`;
@@ -561,7 +561,7 @@ def _votes(
     accepted: bool,
     scale: Scale,
 ) -> None:
-    count = min(2000, int(rng.paretovariate(2.0) * 2.2) - 1)
+    count = min(2000, int(rng.paretovariate(2.0) * 3.0) - 1)
     if accepted:
         counters["vote"] += 1
         writer.row(
