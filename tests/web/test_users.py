@@ -201,3 +201,10 @@ def test_user_pages_run_a_fixed_number_of_queries(client, community, count_queri
     # badges, latest posts, latest comments: no body or profile text is read lazily per row.
     summary = _user_url(large, 0)[len(large.site.url_prefix) :]
     assert count_queries(client, large.site, summary) == 10
+
+
+def test_short_user_link_keeps_the_tab(client, small) -> None:  # type: ignore[no-untyped-def]
+    user = small.users[0]
+    response = client.get(f"{small.site.url_prefix}/users/{user.id}?tab=activity")
+    assert response.status_code == 301
+    assert response["Location"] == _user_url(small, 0, "?tab=activity")

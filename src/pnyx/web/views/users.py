@@ -85,7 +85,8 @@ def user_redirect(request: HttpRequest, user_id: int, slug: str | None = None) -
     user = get_user(user_id)
     if user is None:
         raise Http404("no such user")
-    return redirect(_user_path(user), permanent=True)
+    query = request.META.get("QUERY_STRING")
+    return redirect(_user_path(user) + (f"?{query}" if query else ""), permanent=True)
 
 
 def _website(url: str | None) -> str | None:
