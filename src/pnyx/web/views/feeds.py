@@ -24,11 +24,10 @@ from pnyx.posts.feed_selectors import (
     user_posts,
 )
 from pnyx.posts.models import Post, PostType, SiteUser, Tag
-from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
 from pnyx.posts.selectors import get_user
 from pnyx.posts.slugs import slugify_name, slugify_title
-from pnyx.posts.tag_selectors import get_tag
 from pnyx.sites.context import active_site
+from pnyx.web.views.tags import tag_or_404
 
 # XML 1.0 cannot carry these; a dump's text occasionally holds one, and Django refuses to write
 # it (it raises rather than produce a broken feed), so they are dropped from what feeds show.
@@ -109,18 +108,9 @@ class SiteFeed(PostFeed):
         return newest_questions()
 
 
-def _tag_or_404(name: str) -> Tag:
-    if len(name) > TAG_MAX_LENGTH or not TAG_RE.match(name):
-        raise Http404("no such tag")
-    tag = get_tag(name)
-    if tag is None:
-        raise Http404("no such tag")
-    return tag
-
-
 class TagFeed(PostFeed):
     def get_object(self, request: HttpRequest, tag: str) -> Tag:  # type: ignore[override]
-        return _tag_or_404(tag)
+        return tag_or_404(tag)
 
     def title(self, obj: Tag) -> str:
         return xml_safe(f"Newest questions tagged {obj.name} - {self.site.title}")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pnyx.posts.models import Tag
-from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
+from pnyx.posts.rules import TAG_MAX_LENGTH
 from pnyx.posts.tag_selectors import (
     DEFAULT_TAG_SORT,
     TAG_SORTS,
@@ -46,9 +46,7 @@ def tag_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tag_or_404(name: str) -> Tag:
-    if len(name) > TAG_MAX_LENGTH or not TAG_RE.match(name):
-        raise Http404("no such tag")
+def tag_or_404(name: str) -> Tag:
     tag = get_tag(name)
     if tag is None:
         raise Http404("no such tag")
@@ -57,7 +55,7 @@ def _tag_or_404(name: str) -> Tag:
 
 def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
     """The tag's excerpt, full wiki and top users."""
-    found = _tag_or_404(tag)
+    found = tag_or_404(tag)
     return render(
         request,
         "pnyx/tag_info.html",
@@ -71,5 +69,5 @@ def tag_page(request: HttpRequest, tag: str) -> HttpResponse:
 
 def tag_redirect(request: HttpRequest, tag: str) -> HttpResponse:
     """`/tags/TAG` is the tag's question list, as on Stack Exchange."""
-    found = _tag_or_404(tag)
+    found = tag_or_404(tag)
     return redirect(reverse("tagged", args=[found.name]), permanent=True)
