@@ -8,8 +8,9 @@ Django stores on SQLite and PostgreSQL accepts for `timestamp with time zone` in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pnyx.dumps.schema import Field, Table
 
@@ -17,6 +18,12 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 TAG_MAX_LENGTH = 35
 TAGS_MAX_LENGTH = 300
+
+
+class Attributes(Protocol):
+    """A row's attributes: a dict, or the lxml element itself (its `get` is the cheapest)."""
+
+    def get(self, key: str, /) -> str | None: ...
 
 
 class RowProblem(Exception):
@@ -136,7 +143,7 @@ class RowConverter:
             raise BadValue(f"has more tags than fit in {TAGS_MAX_LENGTH} characters")
         return joined
 
-    def __call__(self, attributes: Mapping[str, str]) -> list[object]:
+    def __call__(self, attributes: Attributes) -> list[object]:
         """The row's values in column order, or `RowProblem` saying what is wrong with it."""
         try:
             return self._fast(attributes.get)
@@ -176,7 +183,7 @@ class RowConverter:
         exec("\n".join(lines), namespace)  # the code comes from the schema above, not from input
         return namespace["convert"]  # type: ignore[return-value]
 
-    def _checked(self, attributes: Mapping[str, str]) -> list[object]:
+    def _checked(self, attributes: Attributes) -> list[object]:
         get = attributes.get
         values: list[object] = []
         append = values.append

@@ -182,7 +182,7 @@ class DumpLoader:
         try:
             for element in read_rows(dump_file, table, self.reporter.advance):
                 try:
-                    values = converter(element.attrib)
+                    values = converter(element)
                     if keep is None or keep(values):
                         batch.append(values)
                         if len(batch) >= BATCH_ROWS:
