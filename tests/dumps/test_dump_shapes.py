@@ -200,7 +200,7 @@ def test_canary_posts_are_dropped_with_what_hangs_on_them(load: Any) -> None:
     }
     assert report.result.dangling == {"Votes.xml": 1}
     summary = "\n".join(report.summary_lines())
-    assert "Votes.xml: 1 rows point to posts or users not in the dump (kept)" in summary
+    assert "Votes.xml: 1 row naming posts or users not in the dump (kept)" in summary
     assert "Posts.xml: 2 rows skipped" in summary
 
 

@@ -59,16 +59,20 @@ class ImportReport:
             f"({total / max(self.seconds, 1e-9):,.0f} rows/s)"
         ]
         for file, count in sorted(result.rows.items()):
-            lines.append(f"  {file}: {count:,} rows")
+            lines.append(f"  {file}: {rows(count)}")
         for file in result.missing_files:
             lines.append(f"  {file}: not in the dump, nothing imported")
         for file, count in sorted(result.skipped.items()):
-            lines.append(f"  {file}: {count:,} rows skipped (canary posts and what hangs on them)")
+            lines.append(f"  {file}: {rows(count)} skipped (canary posts and what hangs on them)")
         for file, count in sorted(result.dangling.items()):
-            lines.append(f"  {file}: {count:,} rows point to posts or users not in the dump (kept)")
+            lines.append(f"  {file}: {rows(count)} naming posts or users not in the dump (kept)")
         if result.new_tags:
             lines.append(f"  Tags.xml: {result.new_tags:,} tags used by posts were missing; added")
         return lines
+
+
+def rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def site_has_content(site: Site) -> bool:

@@ -5,6 +5,9 @@ posts, and an import must keep what it can rather than fail; the pages never fol
 
 Ids are assigned by the database for new content and kept from the dump on import (PostgreSQL's
 sequences are moved past the imported ids afterwards).
+
+A foreign key whose column starts a composite index has no index of its own (`db_index=False`):
+the composite one answers the same lookups, and every index costs writes and imports.
 """
 
 from __future__ import annotations
@@ -155,6 +158,7 @@ class Post(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # posts_owner_type serves
         related_name="posts",
     )
     owner_display_name = models.CharField(max_length=100, null=True, blank=True)
@@ -243,8 +247,13 @@ class Tag(models.Model):
 class PostTag(models.Model):
     """Which questions carry which tag: the index behind /questions/tagged/..."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, db_constraint=False, related_name="+")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    # post_tags_unique (post, tag) and post_tags_tag (tag, post) serve both columns.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="+"
+    )
 
     class Meta:
         db_table = "post_tags"
@@ -257,7 +266,11 @@ class Comment(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     post = models.ForeignKey(
-        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="comments"
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # comments_post_date serves
+        related_name="comments",
     )
     score = models.IntegerField(default=0)
     text = models.TextField()
@@ -269,6 +282,7 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # comments_user_date serves
         related_name="comments",
     )
     user_display_name = models.CharField(max_length=100, null=True, blank=True)
@@ -293,7 +307,11 @@ class Vote(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     post = models.ForeignKey(
-        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="votes"
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # votes_post_type serves
+        related_name="votes",
     )
     vote_type = models.SmallIntegerField(choices=VoteType.choices)
     user = models.ForeignKey(
@@ -318,7 +336,11 @@ class PostHistory(models.Model):
     id = models.BigAutoField(primary_key=True)
     history_type = models.SmallIntegerField()
     post = models.ForeignKey(
-        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="history"
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # post_history_post_date serves
+        related_name="history",
     )
     revision_guid = models.CharField(max_length=36, null=True, blank=True)
     creation_date = models.DateTimeField()
@@ -345,11 +367,20 @@ class PostLink(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     creation_date = models.DateTimeField()
+    # post_links_post and post_links_related serve both columns.
     post = models.ForeignKey(
-        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="links_out"
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="links_out",
     )
     related_post = models.ForeignKey(
-        Post, on_delete=models.DO_NOTHING, db_constraint=False, related_name="links_in"
+        Post,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="links_in",
     )
     link_type = models.SmallIntegerField(choices=LinkType.choices)
 
@@ -366,7 +397,11 @@ class Badge(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     user = models.ForeignKey(
-        SiteUser, on_delete=models.DO_NOTHING, db_constraint=False, related_name="badges"
+        SiteUser,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # badges_user serves
+        related_name="badges",
     )
     name = models.CharField(max_length=50)
     date = models.DateTimeField()
