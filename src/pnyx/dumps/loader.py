@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
@@ -79,64 +78,6 @@ class LoadResult:
     new_tags: int = 0
 
 
-class _BatchWriter:
-    """Writes a file's rows batch by batch, optionally finishing each batch in a helper thread.
-
-    With `prepare`, batch N is prepared in the thread while the loader reads batch N+1, and
-    written (in the loader's thread, the only one using the connection) when N+1 is handed
-    over: sanitising bodies (nh3 runs without the GIL) overlaps with reading the XML.
-    """
-
-    def __init__(
-        self,
-        db: BulkConnection,
-        table: str,
-        columns: list[str],
-        label: str,
-        prepare: Callable[[list[Row]], None] | None,
-    ) -> None:
-        self.db = db
-        self.table = table
-        self.columns = columns
-        self.label = label
-        self.prepare = prepare
-        self.written = 0
-        self.pool = ThreadPoolExecutor(max_workers=1) if prepare is not None else None
-        self.pending: tuple[Future[None], list[Row], list[Row]] | None = None
-
-    def add(self, batch: list[Row], post_tags: list[Row]) -> None:
-        if self.pool is None or self.prepare is None:
-            self._write(batch, post_tags)
-            return
-        future = self.pool.submit(self.prepare, batch)
-        self._write_pending()
-        self.pending = (future, batch, post_tags)
-
-    def finish(self) -> None:
-        self._write_pending()
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _write_pending(self) -> None:
-        if self.pending is not None:
-            future, batch, post_tags = self.pending
-            self.pending = None
-            future.result()
-            self._write(batch, post_tags)
-
-    def _write(self, batch: list[Row], post_tags: list[Row]) -> None:
-        try:
-            if batch:
-                self.db.insert(self.table, self.columns, batch)
-            if post_tags:
-                self.db.insert("post_tags", POST_TAG_COLUMNS, post_tags)
-        except INSERT_ERRORS + VALUE_ERRORS as exc:
-            raise insert_problem(self.label, exc) from exc
-        self.written += len(batch)
-
-
 class DumpLoader:
     """Loads one dump into one empty, migrated database through `db`."""
 
@@ -162,47 +103,49 @@ class DumpLoader:
         table: Table,
         converter: RowConverter,
         keep: Callable[[list[object]], bool] | None = None,
-        prepare: Callable[[list[Row]], None] | None = None,
     ) -> None:
         """Convert every row of `table`'s file and write those `keep` accepts (all without it).
 
         `keep` may complete the row, may add the post's tags to `self.post_tags`, and may raise
-        `RowProblem`, which is reported at the row's line like a conversion problem. `prepare`
-        finishes a whole batch in a helper thread (sanitising bodies) while the next is read.
+        `RowProblem`, which is reported at the row's line like a conversion problem.
         """
         dump_file = self.source.files.get(table.file)
         if dump_file is None:
             self.result.missing_files.append(table.file)
             return
         columns = [*table.columns, "text_html"] if table is COMMENTS else table.columns
-        writer = _BatchWriter(self.db, table.db_table, columns, dump_file.label, prepare)
+        label = dump_file.label
         self.reporter.start_file(table.file, dump_file.size)
         batch: list[Row] = []
-        read = 0
-        try:
-            for element in read_rows(dump_file, table, self.reporter.advance):
-                try:
-                    values = converter(element)
-                    if keep is None or keep(values):
-                        batch.append(values)
-                        if len(batch) >= BATCH_ROWS:
-                            writer.add(batch, self._take_post_tags())
-                            batch = []
-                except RowProblem as exc:
-                    raise DumpError(str(exc), dump_file.label, element.sourceline) from exc
-                read += 1
-            writer.add(batch, self._take_post_tags())
-            writer.finish()
-        finally:
-            writer.close()
+        read = written = 0
+        for element in read_rows(dump_file, table, self.reporter.advance):
+            try:
+                values = converter(element)
+                if keep is None or keep(values):
+                    batch.append(values)
+                    if len(batch) >= BATCH_ROWS:
+                        written += self._write(table.db_table, columns, batch, label)
+                        batch = []
+            except RowProblem as exc:
+                raise DumpError(str(exc), label, element.sourceline) from exc
+            read += 1
+        written += self._write(table.db_table, columns, batch, label)
         self.reporter.finish_file(read)
-        self.result.rows[table.file] = writer.written
-        if read > writer.written:
-            self.result.skipped[table.file] = read - writer.written
+        self.result.rows[table.file] = written
+        if read > written:
+            self.result.skipped[table.file] = read - written
 
-    def _take_post_tags(self) -> list[Row]:
-        taken, self.post_tags = self.post_tags, []
-        return taken
+    def _write(self, table: str, columns: list[str], batch: list[Row], label: str) -> int:
+        """Write a batch, and the tags of the posts in it."""
+        post_tags, self.post_tags = self.post_tags, []
+        try:
+            if batch:
+                self.db.insert(table, columns, batch)
+            if post_tags:
+                self.db.insert("post_tags", POST_TAG_COLUMNS, post_tags)
+        except INSERT_ERRORS + VALUE_ERRORS as exc:
+            raise insert_problem(label, exc) from exc
+        return len(batch)
 
     def _licenses(
         self, table: Table, at: int, date_at: int, edited_at: int | None = None
@@ -264,15 +207,9 @@ class DumpLoader:
         fill_license = self._licenses(
             POSTS, columns.index("content_license"), at_created, columns.index("last_edit_date")
         )
-        at_body = columns.index("body_html")
-        converter = RowConverter(POSTS)  # the body is sanitised by `prepare`, a batch at a time
-        tag_id = self._tag_id
         links = self.links
-
-        def prepare(batch: list[Row]) -> None:
-            for values in batch:
-                assert isinstance(values, list)
-                values[at_body] = sanitise_imported_html(str(values[at_body]), links)
+        converter = RowConverter(POSTS, html=lambda body: sanitise_imported_html(body, links))
+        tag_id = self._tag_id
 
         def keep(values: list[object]) -> bool:
             post_id = values[at_id]
@@ -287,7 +224,7 @@ class DumpLoader:
                     self.post_tags.append((post_id, tag_id(name)))
             return True
 
-        self._each_row(POSTS, converter, keep, prepare)
+        self._each_row(POSTS, converter, keep)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
         self._insert_new_tags()
