@@ -25,6 +25,7 @@ from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, PostgresBulk, SqliteBulk
 from pnyx.dumps.loader import SEQUENCE_TABLES, DumpLoader, LoadResult
 from pnyx.dumps.progress import Reporter
+from pnyx.dumps.rendering import Renderer, helpers_for
 from pnyx.dumps.source import DumpSource, open_dump
 from pnyx.errors import ValidationError
 from pnyx.network.models import Site
@@ -42,6 +43,7 @@ class ImportRequest:
     origins: list[str] = field(default_factory=list)
     database_url: str | None = None
     replace: bool = False
+    helpers: int | None = None  # render helper processes; None: as many as pay off
 
 
 @dataclass
@@ -140,7 +142,7 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
         try:
             with _terminate_as_interrupt(), open_dump(request.path, work) as source:
                 targets.create(new)
-                result = _load(new, source, site, reporter)
+                result = _load(new, source, site, reporter, _helpers(request, source))
                 _switch(site, new, existing is None)
         except BaseException:
             targets.drop(new)
@@ -153,16 +155,24 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
     return ImportReport(site, existing is None, result, time.monotonic() - started)
 
 
+def _helpers(request: ImportRequest, source: DumpSource) -> int:
+    if request.helpers is not None:
+        return max(0, request.helpers)
+    rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
+    return helpers_for(sum(dump_file.size for dump_file in rendered if dump_file))
+
+
 def _load(
-    new: targets.TargetDatabase, source: DumpSource, site: Site, reporter: Reporter
+    new: targets.TargetDatabase, source: DumpSource, site: Site, reporter: Reporter, helpers: int
 ) -> LoadResult:
     """Fill the new database: indexes off, the files, indexes on, the finishing passes."""
     db = _open_bulk(new)
+    renderer = Renderer(helpers)
     try:
         deferred = db.deferrable()
         for kind, name, _ in deferred:
             db.drop(kind, name)
-        loader = DumpLoader(db, source, site, reporter)
+        loader = DumpLoader(db, source, site, reporter, renderer)
         result = loader.load()
         with reporter.step("indexes"):
             for _, _, statement in deferred:
@@ -173,6 +183,7 @@ def _load(
         db.execute("ANALYZE")
         db.commit()
     finally:
+        renderer.close()
         db.close()
     return result
 

@@ -21,10 +21,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
-from pnyx.dumps.comment_html import render_without_replies
+from pnyx.dumps.comment_html import is_plain
 from pnyx.dumps.convert import RowConverter, RowProblem
 from pnyx.dumps.errors import DumpError
 from pnyx.dumps.progress import Reporter
+from pnyx.dumps.rendering import (
+    USER_ID,
+    USER_SLUG,
+    Pipeline,
+    Renderer,
+    Reply,
+    render_comments,
+    render_replies,
+    sanitise_bodies,
+)
 from pnyx.dumps.schema import (
     BADGES,
     CANARY_POST_IDS,
@@ -41,9 +51,6 @@ from pnyx.dumps.schema import (
 from pnyx.dumps.source import DumpSource
 from pnyx.dumps.xmlrows import read_rows
 from pnyx.network.models import Site
-from pnyx.posts.slugs import slugify_name
-from pnyx.render.comments import render_comment
-from pnyx.render.markdown import sanitise_imported_html
 from pnyx.render.mentions import Participant, conversation
 from pnyx.sites.paths import link_context, site_path
 
@@ -82,9 +89,15 @@ class DumpLoader:
     """Loads one dump into one empty, migrated database through `db`."""
 
     def __init__(
-        self, db: BulkConnection, source: DumpSource, site: Site, reporter: Reporter
+        self,
+        db: BulkConnection,
+        source: DumpSource,
+        site: Site,
+        reporter: Reporter,
+        renderer: Renderer | None = None,
     ) -> None:
         self.db = db
+        self.renderer = renderer or Renderer(helpers=0)
         self.source = source
         self.site = site
         self.reporter = reporter
@@ -103,11 +116,14 @@ class DumpLoader:
         table: Table,
         converter: RowConverter,
         keep: Callable[[list[object]], bool] | None = None,
+        prepare: Callable[[list[Row]], Callable[[], None]] | None = None,
     ) -> None:
         """Convert every row of `table`'s file and write those `keep` accepts (all without it).
 
         `keep` may complete the row, may add the post's tags to `self.post_tags`, and may raise
-        `RowProblem`, which is reported at the row's line like a conversion problem.
+        `RowProblem`, which is reported at the row's line like a conversion problem. `prepare`
+        hands a full batch to the renderer and returns what completes it; batches are written
+        in order once complete, a few batches later when helper processes render them.
         """
         dump_file = self.source.files.get(table.file)
         if dump_file is None:
@@ -115,29 +131,46 @@ class DumpLoader:
             return
         columns = [*table.columns, "text_html"] if table is COMMENTS else table.columns
         label = dump_file.label
+        written = 0
+
+        def finish(item: tuple[Callable[[], None] | None, list[Row], list[Row]]) -> None:
+            nonlocal written
+            complete, batch, post_tags = item
+            if complete is not None:
+                complete()
+            written += self._write(table.db_table, columns, batch, post_tags, label)
+
+        pipeline = Pipeline(finish)
+
+        def hand_over(batch: list[Row]) -> None:
+            post_tags, self.post_tags = self.post_tags, []
+            pipeline.add((prepare(batch) if prepare else None, batch, post_tags))
+
         self.reporter.start_file(table.file, dump_file.size)
         batch: list[Row] = []
-        read = written = 0
+        read = 0
         for element in read_rows(dump_file, table, self.reporter.advance):
             try:
                 values = converter(element)
                 if keep is None or keep(values):
                     batch.append(values)
                     if len(batch) >= BATCH_ROWS:
-                        written += self._write(table.db_table, columns, batch, label)
+                        hand_over(batch)
                         batch = []
             except RowProblem as exc:
                 raise DumpError(str(exc), label, element.sourceline) from exc
             read += 1
-        written += self._write(table.db_table, columns, batch, label)
+        hand_over(batch)
+        pipeline.drain()
         self.reporter.finish_file(read)
         self.result.rows[table.file] = written
         if read > written:
             self.result.skipped[table.file] = read - written
 
-    def _write(self, table: str, columns: list[str], batch: list[Row], label: str) -> int:
+    def _write(
+        self, table: str, columns: list[str], batch: list[Row], post_tags: list[Row], label: str
+    ) -> int:
         """Write a batch, and the tags of the posts in it."""
-        post_tags, self.post_tags = self.post_tags, []
         try:
             if batch:
                 self.db.insert(table, columns, batch)
@@ -207,9 +240,21 @@ class DumpLoader:
         fill_license = self._licenses(
             POSTS, columns.index("content_license"), at_created, columns.index("last_edit_date")
         )
-        links = self.links
-        converter = RowConverter(POSTS, html=lambda body: sanitise_imported_html(body, links))
+        at_body = columns.index("body_html")
+        converter = RowConverter(POSTS)  # bodies are sanitised a batch at a time, by `prepare`
         tag_id = self._tag_id
+        links = self.links
+
+        def prepare(batch: list[Row]) -> Callable[[], None]:
+            result = self.renderer.submit(
+                sanitise_bodies, [str(values[at_body]) for values in batch], links
+            )
+
+            def complete() -> None:
+                for values, html in zip(batch, result(), strict=True):
+                    values[at_body] = html  # type: ignore[index]
+
+            return complete
 
         def keep(values: list[object]) -> bool:
             post_id = values[at_id]
@@ -224,7 +269,7 @@ class DumpLoader:
                     self.post_tags.append((post_id, tag_id(name)))
             return True
 
-        self._each_row(POSTS, converter, keep)
+        self._each_row(POSTS, converter, keep, prepare)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
         self._insert_new_tags()
@@ -282,11 +327,25 @@ class DumpLoader:
             if "@" in text:
                 self.comments_with_mentions += 1
                 values.append("")
+            elif is_plain(text):
+                values.append(text)  # renders to itself
             else:
-                values.append(render_without_replies(text, links))
+                values.append(None)  # rendered by `prepare`
             return True
 
-        self._each_row(COMMENTS, RowConverter(COMMENTS), keep)
+        def prepare(batch: list[Row]) -> Callable[[], None]:
+            waiting = [values for values in batch if values[-1] is None]
+            result = self.renderer.submit(
+                render_comments, [str(values[at_text]) for values in waiting], links
+            )
+
+            def complete() -> None:
+                for values, html in zip(waiting, result(), strict=True):
+                    values[-1] = html  # type: ignore[index]
+
+            return complete
+
+        self._each_row(COMMENTS, RowConverter(COMMENTS), keep, prepare)
 
     def load_hanging_on_posts(self, table: Table, post_columns: tuple[str, ...]) -> None:
         """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
@@ -353,11 +412,13 @@ class DumpLoader:
             " WHERE c.post_id IN (SELECT post_id FROM comments WHERE text LIKE '%@%')"
             " ORDER BY c.post_id, c.creation_date, c.id"
         )
+        user_url = site_path(self.site, "user", int(USER_ID), USER_SLUG)
+        pipeline = Pipeline(lambda result: self.db.insert("comment_html", ["id", "html"], result()))
         current_post: object = None
         author: Participant | None = None
         earlier: list[Participant] = []
         for batch in rows:
-            rendered: list[Row] = []
+            replies: list[Reply] = []
             for comment_id, post_id, text, user_id, name, owner_id, owner_name in batch:
                 if post_id != current_post:
                     current_post, earlier = post_id, []
@@ -367,24 +428,17 @@ class DumpLoader:
                         else None
                     )
                 if "@" in text:
-                    html = render_comment(
-                        text, conversation(author, earlier), self._user_url, self.links
-                    )
-                    rendered.append((comment_id, html))
+                    replies.append((comment_id, text, conversation(author, earlier)))
                 if user_id is not None and name is not None:
                     earlier.append(Participant(user_id, name))
-            if rendered:
-                self.db.insert("comment_html", ["id", "html"], rendered)
+            if replies:
+                pipeline.add(self.renderer.submit(render_replies, replies, self.links, user_url))
+        pipeline.drain()
         self.db.execute(
             "UPDATE comments SET text_html = comment_html.html FROM comment_html"
             " WHERE comments.id = comment_html.id"
         )
         self.db.execute("DROP TABLE comment_html")
-
-    def _user_url(self, participant: Participant) -> str:
-        return site_path(
-            self.site, "user", participant.user_id, slugify_name(participant.display_name)
-        )
 
     def count_dangling(self) -> None:
         """Count references to posts and users the dump does not have (kept, as in the dump)."""
