@@ -1,6 +1,7 @@
 """Loading a dump's files into a fresh site database, in one streaming pass per file.
 
-Rows go to the database in batches, so memory holds a batch, the tag names and little else.
+Rows go to the database in batches, so memory holds a few batches, the tag names and little
+else.
 What a row cannot know alone is filled in by set-based SQL after the files are read:
 
 - a post's Markdown source (`posts.body_markdown`) is its latest body revision in PostHistory
@@ -349,10 +350,12 @@ class DumpLoader:
 
     def load_hanging_on_posts(self, table: Table, post_columns: tuple[str, ...]) -> None:
         """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
-        positions = [table.columns.index(c) for c in post_columns]
+        first, *others = [table.columns.index(c) for c in post_columns]
 
         def keep(values: list[object]) -> bool:
-            return all(values[position] not in CANARY_POST_IDS for position in positions)
+            if values[first] in CANARY_POST_IDS:
+                return False
+            return all(values[position] not in CANARY_POST_IDS for position in others)
 
         self._each_row(table, RowConverter(table), keep)
 

@@ -152,7 +152,8 @@ def connect_sqlite(target: TargetDatabase) -> sqlite3.Connection:
     conn = sqlite3.connect(target.name, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+    # 32 MB of page cache; index builds sort in as much again before spilling to disk.
+    conn.execute("PRAGMA cache_size=-32768")
     conn.execute("PRAGMA temp_store=FILE")
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
