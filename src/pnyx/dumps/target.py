@@ -29,7 +29,7 @@ from pnyx.dbconfig import database_settings
 from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
 from pnyx.sites import registry
-from pnyx.sites.services import _create_database, _drop_database, migrate_site
+from pnyx.sites.services import create_database, drop_database, migrate_site
 
 SQLITE_SUFFIX_RE = re.compile(r"--i[0-9a-f]{8}$")
 POSTGRES_SUFFIX_RE = re.compile(r"__i[0-9a-f]{8}$")
@@ -122,7 +122,7 @@ def _conninfo(config: dict[str, Any]) -> dict[str, Any]:
 
 def create(target: TargetDatabase) -> None:
     """Create the empty database and bring its schema up to date with the site migrations."""
-    _create_database(target.config)
+    create_database(target.config)
     scratch = Site(name=f"import-{secrets.token_hex(6)}", database_url=target.url)
     try:
         migrate_site(scratch)
@@ -135,7 +135,7 @@ def drop(target: TargetDatabase) -> None:
         for suffix in SQLITE_FILE_SUFFIXES:
             Path(f"{target.name}{suffix}").unlink(missing_ok=True)
         return
-    _drop_database(target.config)
+    drop_database(target.config)
 
 
 def exists(target: TargetDatabase) -> bool:

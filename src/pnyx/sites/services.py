@@ -61,7 +61,7 @@ def _postgres_admin_conninfo(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _create_database(config: dict[str, Any]) -> bool:
+def create_database(config: dict[str, Any]) -> bool:
     """Create the database if it does not exist; return whether this call created it."""
     if config["ENGINE"] == "django.db.backends.sqlite3":
         path = Path(config["NAME"])
@@ -91,7 +91,7 @@ def _create_database(config: dict[str, Any]) -> bool:
         ) from exc
 
 
-def _drop_database(config: dict[str, Any]) -> None:
+def drop_database(config: dict[str, Any]) -> None:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         base = Path(config["NAME"])
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -145,7 +145,7 @@ def create_site(
     )
     if site_id is not None:
         site.id = site_id
-    created = _create_database(config)
+    created = create_database(config)
     try:
         migrate_site(site)
         with transaction.atomic(using="default"):
@@ -153,7 +153,7 @@ def create_site(
     except BaseException:
         registry.forget_connection(site)
         if created:
-            _drop_database(config)
+            drop_database(config)
         raise
     registry.reload_sites()
     return site
@@ -164,6 +164,6 @@ def delete_site(site: Site) -> None:
     config = database_settings(site.database_url)
     registry.forget_connection(site)
     connections.close_all()
-    _drop_database(config)
+    drop_database(config)
     Site.objects.using("default").filter(pk=site.pk).delete()
     registry.reload_sites()
