@@ -6,7 +6,9 @@ A badge page therefore covers one name, with a count per class.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count
@@ -43,16 +45,7 @@ def all_badges(badge_class: int | None = None) -> list[BadgeType]:
         .annotate(awarded=Count("id"), users=Count("user_id", distinct=True))
         .order_by("badge_class", "name")
     )
-    return [
-        BadgeType(
-            name=row["name"],
-            badge_class=row["badge_class"],
-            tag_based=row["tag_based"],
-            awarded=row["awarded"],
-            users=row["users"],
-        )
-        for row in rows
-    ]
+    return _badge_types(rows)
 
 
 def badge_types(name: str) -> list[BadgeType]:
@@ -63,16 +56,7 @@ def badge_types(name: str) -> list[BadgeType]:
         .annotate(awarded=Count("id"), users=Count("user_id", distinct=True))
         .order_by("badge_class")
     )
-    return [
-        BadgeType(
-            name=row["name"],
-            badge_class=row["badge_class"],
-            tag_based=row["tag_based"],
-            awarded=row["awarded"],
-            users=row["users"],
-        )
-        for row in rows
-    ]
+    return _badge_types(rows)
 
 
 def recipients_page(name: str, page: int = 1) -> Page:  # type: ignore[type-arg]
@@ -84,3 +68,16 @@ def recipients_page(name: str, page: int = 1) -> Page:  # type: ignore[type-arg]
         .order_by("-date", "-id")
     )
     return Paginator(awards, RECIPIENTS_PER_PAGE).get_page(page)
+
+
+def _badge_types(rows: Iterable[Mapping[str, Any]]) -> list[BadgeType]:
+    return [
+        BadgeType(
+            name=row["name"],
+            badge_class=row["badge_class"],
+            tag_based=row["tag_based"],
+            awarded=row["awarded"],
+            users=row["users"],
+        )
+        for row in rows
+    ]

@@ -25,6 +25,7 @@ from pnyx.posts.models import (
     Vote,
 )
 from pnyx.posts.reputation import COUNTED_VOTE_TYPES, VoteTally, reputation_history
+from pnyx.posts.selectors import BadgeCounts
 from pnyx.sites.context import active_site
 
 USER_SORTS: dict[str, tuple[str, ...]] = {
@@ -55,17 +56,6 @@ def _no_bodies(*relations: str) -> list[str]:
     return [
         f"{relation}__{body}" if relation else body for relation in relations for body in BODIES
     ]
-
-
-@dataclass(frozen=True)
-class BadgeCounts:
-    gold: int = 0
-    silver: int = 0
-    bronze: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.gold + self.silver + self.bronze
 
 
 def _counts_from(rows: dict[int, int]) -> BadgeCounts:
