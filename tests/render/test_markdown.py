@@ -1,5 +1,5 @@
 from pnyx.render.links import LinkContext
-from pnyx.render.markdown import render_post
+from pnyx.render.markdown import render_post, sanitise_comment, sanitise_imported_html
 
 POLITICS = LinkContext("/politics", ("https://politics.stackexchange.com",))
 
@@ -39,3 +39,21 @@ def test_links_to_the_sites_origin_become_local() -> None:
 def test_origin_links_outside_post_paths_stay_external() -> None:
     html = render_post("https://politics.stackexchange.com/help/on-topic", POLITICS)
     assert 'href="https://politics.stackexchange.com/help/on-topic"' in html
+
+
+def test_each_site_keeps_its_own_link_rewriting() -> None:
+    beer = LinkContext("/beer", ("https://beer.stackexchange.com",))
+    body = '<a href="https://politics.stackexchange.com/q/1">q</a>'
+    assert 'href="/politics/q/1"' in sanitise_imported_html(body, POLITICS)
+    assert 'href="https://politics.stackexchange.com/q/1"' in sanitise_imported_html(body, beer)
+    assert 'href="https://politics.stackexchange.com/q/1"' in sanitise_imported_html(body)
+    assert 'href="/politics/q/1"' in sanitise_imported_html(body, POLITICS)
+
+
+def test_malformed_scheme_relative_links_are_kept_as_written() -> None:
+    # nh3 keeps relative hrefs it cannot parse; the local-link rewrite must not lose them.
+    # (An absolute one with a broken host, `http://[bad`, nh3 drops whatever the rewrite does.)
+    for href in ("//[bad", "//politics.stackexchange.com]/q/1", "//\uff03x/q/1"):
+        link = f'<a href="{href}">odd</a>'
+        assert f'href="{href}"' in sanitise_imported_html(link, POLITICS), href
+        assert f'href="{href}"' in sanitise_comment(link, POLITICS), href

@@ -28,7 +28,12 @@ def localise_href(href: str, context: LinkContext) -> str:
     """Return the Pnyx path for `href` if it points into one of the site's origins, else `href`."""
     if not context.origins or not href.lower().startswith(("http://", "https://", "//")):
         return href
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        # A malformed host (`http://[bad`, characters NFKC turns into separators) points
+        # nowhere local; nh3 would drop an href whose rewrite raised, so keep it as written.
+        return href
     host = (parts.hostname or "").lower()
     for origin in context.origins:
         origin_host = urlsplit(origin).hostname

@@ -8,6 +8,7 @@ links to the site's own origins (see `links`).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 import nh3
 from markdown_it import MarkdownIt
@@ -33,6 +34,7 @@ POST_ATTRIBUTES = {
 COMMENT_TAGS = {"a", "b", "strong", "em", "i", "code", "del", "s", "strike"}
 COMMENT_ATTRIBUTES = {"a": {"href", "title", "class"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+RULES = {"post": (POST_TAGS, POST_ATTRIBUTES), "comment": (COMMENT_TAGS, COMMENT_ATTRIBUTES)}
 
 
 @lru_cache(maxsize=1)
@@ -60,16 +62,21 @@ def _comment_parser() -> MarkdownIt:
     return parser
 
 
-def _sanitise(
-    html: str, tags: set[str], attributes: dict[str, set[str]], context: LinkContext
-) -> str:
+@lru_cache(maxsize=64)
+def _cleaner(rules: Literal["post", "comment"], context: LinkContext) -> nh3.Cleaner:
+    """The nh3 cleaner for post or comment `rules` on the site `context` describes.
+
+    Building one sets up ammonia's whole rule set, which costs more than cleaning a typical
+    body, so each is built once and kept: a process renders for a handful of sites at most.
+    """
+    tags, attributes = RULES[rules]
+
     def rewrite(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href":
             return localise_href(value, context)
         return value
 
-    return nh3.clean(
-        html,
+    return nh3.Cleaner(
         tags=tags,
         attributes=attributes,
         url_schemes=URL_SCHEMES,
@@ -81,7 +88,7 @@ def _sanitise(
 def render_post(markdown: str, context: LinkContext | None = None) -> str:
     """Render a post body's Markdown to sanitised HTML."""
     html = _post_parser().render(markdown)
-    return _sanitise(html, POST_TAGS, POST_ATTRIBUTES, context or LinkContext())
+    return _cleaner("post", context or LinkContext()).clean(html)
 
 
 def render_comment_markup(text: str) -> str:
@@ -90,9 +97,10 @@ def render_comment_markup(text: str) -> str:
 
 
 def sanitise_comment(html: str, context: LinkContext | None = None) -> str:
-    return _sanitise(html, COMMENT_TAGS, COMMENT_ATTRIBUTES, context or LinkContext())
+    """Clean a comment's HTML with the comment rules (inline markup and links only)."""
+    return _cleaner("comment", context or LinkContext()).clean(html)
 
 
 def sanitise_imported_html(html: str, context: LinkContext | None = None) -> str:
     """Clean HTML that came rendered from elsewhere (a dump's Posts.Body) with the post rules."""
-    return _sanitise(html, POST_TAGS, POST_ATTRIBUTES, context or LinkContext())
+    return _cleaner("post", context or LinkContext()).clean(html)
