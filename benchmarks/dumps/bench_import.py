@@ -35,7 +35,6 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 from benchmarks.machine import describe
@@ -144,9 +143,7 @@ def bare_parse_main(folder: Path) -> None:
     for table in TABLES:
         path = folder / table.file
         if path.exists():
-            dump_file = DumpFile(
-                table.file, table.file, path.stat().st_size, partial(path.open, "rb")
-            )
+            dump_file = DumpFile(table.file, table.file, path.stat().st_size, path)
             rows += bare_parse(dump_file, table)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": rows, "peak_mb": peak}))

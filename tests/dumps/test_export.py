@@ -192,13 +192,13 @@ def test_pipe_tags_are_written_back_as_pipes(
     assert next(xml_rows(tmp_path / "out" / "Posts.xml"))["Tags"] == "|stout|colour|"
 
 
-def test_rendering_in_helper_processes_gives_the_same_rows(beer, imported_sites: list[Any]) -> None:  # type: ignore[no-untyped-def]
-    """Big dumps render bodies and comments in helper processes; the rows must not change."""
+def test_loading_in_lanes_gives_the_same_rows(beer, imported_sites: list[Any]) -> None:  # type: ignore[no-untyped-def]
+    """Big dumps are loaded by several processes side by side; the rows must not change."""
     from pnyx.demo.beer import BEER_ARCHIVE, BEER_ORIGIN
 
     report = import_dump(
         ImportRequest(
-            BEER_ARCHIVE, site_name=f"h{uuid.uuid4().hex[:8]}", origins=[BEER_ORIGIN], helpers=1
+            BEER_ARCHIVE, site_name=f"h{uuid.uuid4().hex[:8]}", origins=[BEER_ORIGIN], jobs=3
         )
     )
     imported_sites.append(report.site)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -28,6 +30,16 @@ VALUE_ERRORS: tuple[type[BaseException], ...] = (
     OverflowError,
     sqlite3.DataError,
 )
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """An index or trigger a bulk load is faster without: dropped before, made again after."""
+
+    kind: str  # "index" or "trigger"
+    name: str
+    table: str
+    statement: str  # what creates it again
 
 
 class BulkConnection:
@@ -48,12 +60,17 @@ class BulkConnection:
     def stream(self, statement: str, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
         raise NotImplementedError
 
-    def deferrable(self) -> list[tuple[str, str, str]]:
-        """(kind, name, CREATE statement) of what a bulk load is faster without: the indexes
-        no constraint needs, and on SQLite the triggers. Dropped before, made again after."""
+    def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Run `statement`, whose `{ids}` stands for a condition's list of ids, for `ids`."""
         raise NotImplementedError
 
-    def drop(self, kind: str, name: str) -> None:
+    def deferrable(self) -> list[Deferred]:
+        """What a bulk load is faster without: the indexes no constraint needs, and the
+        triggers (which would bump the content version once per row on SQLite, and make
+        parallel loads wait on the version row on PostgreSQL)."""
+        raise NotImplementedError
+
+    def drop(self, item: Deferred) -> None:
         raise NotImplementedError
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
@@ -107,18 +124,43 @@ class SqliteBulk(BulkConnection):
         finally:
             cursor.close()
 
-    def deferrable(self) -> list[tuple[str, str, str]]:
-        # Triggers too: SQLite's fire once per row, which would double the cost of a load.
+    def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        marks = ", ".join("?" * len(ids))
+        return self.conn.execute(statement.format(ids=f"IN ({marks})"), ids).fetchall()
+
+    def deferrable(self) -> list[Deferred]:
         return [
-            (str(kind), str(name), str(statement))
-            for kind, name, statement in self.conn.execute(
-                "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+            Deferred(str(kind), str(name), str(table), str(statement))
+            for kind, name, table, statement in self.conn.execute(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE type IN ('index', 'trigger') "
                 "AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
             )
         ]
 
-    def drop(self, kind: str, name: str) -> None:
-        self.conn.execute(f'DROP {kind.upper()} "{name}"')
+    def drop(self, item: Deferred) -> None:
+        self.conn.execute(f'DROP {item.kind.upper()} "{item.name}"')
+
+    def copy_from(self, path: Path, tables: Sequence[str]) -> None:
+        """Copy `tables`, empty here, from the database file at `path` (same schema).
+
+        SQLite copies the records and index entries of a table as they are when the two
+        tables and their indexes match and the target is empty (the "transfer
+        optimisation"), far faster than inserting rows. Attaching needs no open transaction.
+        """
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.execute("ATTACH DATABASE ? AS part", [str(path)])
+        try:
+            self.conn.execute("BEGIN")
+            for table in tables:
+                self.conn.execute(f'INSERT INTO main."{table}" SELECT * FROM part."{table}"')
+            self.conn.execute("COMMIT")
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute("DETACH DATABASE part")
+            self.conn.execute("BEGIN")
 
     def commit(self) -> None:
         """Commit, then leave the file as every Pnyx SQLite database is: WAL, durable."""
@@ -163,18 +205,34 @@ class PostgresBulk(BulkConnection):
         finally:
             cursor.close()
 
-    def deferrable(self) -> list[tuple[str, str, str]]:
-        # Triggers stay: PostgreSQL's are per statement, once per batch.
-        rows = self.conn.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+    def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        query = statement.format(ids="= ANY(%s)")
+        return self.conn.execute(query, [list(ids)]).fetchall()  # type: ignore[arg-type]
+
+    def deferrable(self) -> list[Deferred]:
+        indexes = self.conn.execute(
+            "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
             "WHERE i.schemaname = current_schema() AND NOT EXISTS "
             "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) ORDER BY i.indexname"
         ).fetchall()
-        return [("index", str(name), str(definition)) for name, definition in rows]
+        triggers = self.conn.execute(
+            "SELECT t.tgname, c.relname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE NOT t.tgisinternal AND n.nspname = current_schema() ORDER BY t.tgname"
+        ).fetchall()
+        return [
+            *(Deferred("index", str(n), str(t), str(d)) for n, t, d in indexes),
+            *(Deferred("trigger", str(n), str(t), str(d)) for n, t, d in triggers),
+        ]
 
-    def drop(self, kind: str, name: str) -> None:
-        assert kind == "index"
-        self.conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+    def drop(self, item: Deferred) -> None:
+        if item.kind == "trigger":
+            statement = sql.SQL("DROP TRIGGER {} ON {}").format(
+                sql.Identifier(item.name), sql.Identifier(item.table)
+            )
+        else:
+            statement = sql.SQL("DROP INDEX {}").format(sql.Identifier(item.name))
+        self.conn.execute(statement)
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
         for table in tables:

@@ -21,7 +21,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         origins=args.origin,
         database_url=args.database,
         replace=args.replace,
-        helpers=args.jobs,
+        jobs=args.jobs,
     )
     report = import_dump(request, reporter_for(sys.stderr, quiet=args.quiet))
     for line in report.summary_lines():
@@ -70,8 +70,8 @@ def add_commands(commands: Any) -> None:
     importer.add_argument(
         "--jobs",
         type=int,
-        help="helper processes rendering bodies and comments (default: one less than the "
-        "cores for a dump over 50 MB of posts and comments, none for a smaller one)",
+        help="processes loading the dump's files side by side (default: one per core for a "
+        "dump over 50 MB, one for a smaller one)",
     )
     importer.add_argument(
         "--quiet", action="store_true", help="no progress display, only the summary"

@@ -17,6 +17,10 @@ class DumpError(PnyxError):
             where = f"{file}, line {line}"
         super().__init__(f"{where}: {problem}" if where else problem)
 
+    def __reduce__(self) -> tuple[type[DumpError], tuple[str, str | None, int | None]]:
+        # Raised in a helper process and re-raised in the import's: keep the file and line.
+        return (type(self), (self.problem, self.file, self.line))
+
 
 class ImportBusy(PnyxError):
     """Another import into the same site is running."""

@@ -23,7 +23,8 @@ from django.db import transaction
 
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, PostgresBulk, SqliteBulk
-from pnyx.dumps.loader import SEQUENCE_TABLES, DumpLoader, LoadResult
+from pnyx.dumps.lanes import Lanes, build, lanes_for, run_tasks
+from pnyx.dumps.loader import SEQUENCE_TABLES, TASKS, DumpLoader, LoadResult
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.rendering import Renderer, helpers_for
 from pnyx.dumps.source import DumpSource, open_dump
@@ -43,7 +44,7 @@ class ImportRequest:
     origins: list[str] = field(default_factory=list)
     database_url: str | None = None
     replace: bool = False
-    helpers: int | None = None  # render helper processes; None: as many as pay off
+    jobs: int | None = None  # processes loading files side by side; None: as many as pay off
 
 
 @dataclass
@@ -142,7 +143,7 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
         try:
             with _terminate_as_interrupt(), open_dump(request.path, work) as source:
                 targets.create(new)
-                result = _load(new, source, site, reporter, _helpers(request, source))
+                result = _load(new, source, site, reporter, _jobs(request, source), work)
                 _switch(site, new, existing is None)
         except BaseException:
             targets.drop(new)
@@ -155,35 +156,83 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
     return ImportReport(site, existing is None, result, time.monotonic() - started)
 
 
-def _helpers(request: ImportRequest, source: DumpSource) -> int:
-    if request.helpers is not None:
-        return max(0, request.helpers)
-    rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
-    return helpers_for(sum(dump_file.size for dump_file in rendered if dump_file))
+def _jobs(request: ImportRequest, source: DumpSource) -> int:
+    if request.jobs is not None:
+        return max(1, request.jobs)
+    return lanes_for(sum(dump_file.size for dump_file in source.files.values()))
 
 
 def _load(
-    new: targets.TargetDatabase, source: DumpSource, site: Site, reporter: Reporter, helpers: int
+    new: targets.TargetDatabase,
+    source: DumpSource,
+    site: Site,
+    reporter: Reporter,
+    jobs: int,
+    work: Path,
 ) -> LoadResult:
-    """Fill the new database: indexes off, the files, indexes on, the finishing passes."""
+    """Fill the new database: the tags, every other file as a task (in this process, or side
+    by side in `jobs` lanes), the finishing passes, and the triggers again."""
+    present = [task for task in TASKS if task.file in source.files]
+    if new.is_sqlite and jobs > 1:
+        template = work / "lanes" / "empty.sqlite3"
+        template.parent.mkdir(parents=True)
+        targets.copy_sqlite(new, template)  # the migrated, empty database
     db = _open_bulk(new)
-    renderer = Renderer(helpers)
+    renderer: Renderer | None = None
     try:
         deferred = db.deferrable()
-        for kind, name, _ in deferred:
-            db.drop(kind, name)
+        keep_indexes = new.is_sqlite and jobs > 1  # for SQLite's transfer from each lane's file
+        for item in deferred:
+            if not (keep_indexes and item.kind == "index"):
+                db.drop(item)
+        if jobs > 1:
+            renderer = Renderer(0)
+        else:
+            rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
+            renderer = Renderer(helpers_for(sum(f.size for f in rendered if f)))
         loader = DumpLoader(db, source, site, reporter, renderer)
-        result = loader.load()
+        loader.load_tags()
+        built: set[str] = set()
+        if not keep_indexes:
+            build(db, deferred, ("tags",), kinds=("index",))
+        result = loader.result
+        result.missing_files.extend(t.file for t in TASKS if t.file not in source.files)
+        if jobs > 1:
+            if not new.is_sqlite:
+                db.commit()  # the lanes' connections must see the tags and dropped indexes
+            lanes = Lanes(
+                source, site, new.url, new.is_sqlite, deferred, work / "lanes",
+                loader.tag_ids, loader.next_tag_id,
+            )  # fmt: skip
+            result.add(run_tasks(lanes, present, jobs, reporter))
+            built.update(table for task in present for table in task.tables)
+            if isinstance(db, SqliteBulk):
+                with reporter.step("copying the lanes' tables"):
+                    for task in present:
+                        db.copy_from(lanes.scratch(task), task.tables)
+                        lanes.scratch(task).unlink()
+            renderer.close()
+            renderer = Renderer(jobs - 1)
+            loader.renderer = renderer
+        else:
+            for task in present:
+                loader.run(task)
+                build(db, deferred, task.tables, kinds=("index",))
+                built.update(task.tables)
+        loader.insert_new_tags(result.new_tag_rows)
         with reporter.step("indexes"):
-            for _, _, statement in deferred:
-                db.execute(statement)
-        loader.finish()
+            if not keep_indexes:
+                others = {item.table for item in deferred} - built - {"tags"}
+                build(db, deferred, tuple(others), kinds=("index",))
+            build(db, deferred, tuple({item.table for item in deferred}), kinds=("trigger",))
+        loader.finish(result.comments_with_mentions)
         db.reset_sequences(SEQUENCE_TABLES)
         _record(db, source.name, result)
         db.execute("ANALYZE")
         db.commit()
     finally:
-        renderer.close()
+        if renderer is not None:
+            renderer.close()
         db.close()
     return result
 

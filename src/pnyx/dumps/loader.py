@@ -1,14 +1,17 @@
 """Loading a dump's files into a fresh site database, in one streaming pass per file.
 
 Rows go to the database in batches, so memory holds a few batches, the tag names and little
-else.
-What a row cannot know alone is filled in by set-based SQL after the files are read:
+else. Each file is a task (`TASKS`) that fills its own tables and then builds their indexes, so
+tasks can run side by side in helper processes (see `lanes`) or one after the other here.
+What a row cannot know alone comes from what was loaded before it:
 
 - a post's Markdown source (`posts.body_markdown`) is its latest body revision in PostHistory
-  (types 2, 5 and 8); a dump without PostHistory.xml leaves it NULL and the post shows its HTML;
+  (types 2, 5 and 8), and `posts.locked_date` the latest lock (14) not followed by an unlock
+  (15): PostHistory is loaded first, and each batch of posts looks its revisions up by post
+  (a dump without PostHistory.xml leaves both NULL and the post shows its HTML);
 - a comment's `@name` replies are resolved against the post's author and the earlier
-  commenters, in a second pass over the comments that hold an `@`, grouped by post;
-- `posts.locked_date` comes from the latest lock (14) not followed by an unlock (15).
+  commenters, in a second pass over the comments that hold an `@`, grouped by post, once
+  users, posts and comments are all in.
 
 The canary posts of recent dumps (ids 1000000001 and 1000000010) are dropped with their
 comments, votes, history and links; references to posts or users the dump does not have are
@@ -84,6 +87,43 @@ class LoadResult:
     tag_form: str = "angle"
     derived: dict[str, list[str]] = field(default_factory=dict)
     new_tags: int = 0
+    new_tag_rows: list[Row] = field(default_factory=list)  # (id, name, count) to insert
+    comments_with_mentions: int = 0
+
+    def add(self, other: LoadResult) -> None:
+        """Take in what a task loaded elsewhere (in a helper process)."""
+        self.rows.update(other.rows)
+        self.skipped.update(other.skipped)
+        self.dangling.update(other.dangling)
+        self.missing_files.extend(other.missing_files)
+        if other.tag_form == "pipe":
+            self.tag_form = "pipe"
+        self.derived.update(other.derived)
+        self.new_tag_rows.extend(other.new_tag_rows)
+        self.comments_with_mentions += other.comments_with_mentions
+
+
+@dataclass(frozen=True)
+class Task:
+    """One dump file's load: the tables it fills, and the tasks whose tables it reads."""
+
+    file: str
+    tables: tuple[str, ...]
+    after: tuple[str, ...] = ()
+
+
+# In an order that satisfies `after`; Tags.xml is read first, by the import itself, since
+# every post needs the tags' ids.
+TASKS = (
+    Task("Users.xml", ("users",)),
+    Task("PostHistory.xml", ("post_history",)),
+    Task("Posts.xml", ("posts", "post_tags"), after=("PostHistory.xml",)),
+    Task("Comments.xml", ("comments",)),
+    Task("Votes.xml", ("votes",)),
+    Task("PostLinks.xml", ("post_links",)),
+    Task("Badges.xml", ("badges",)),
+)
+TASK_BY_FILE = {task.file: task for task in TASKS}
 
 
 class DumpLoader:
@@ -96,7 +136,10 @@ class DumpLoader:
         site: Site,
         reporter: Reporter,
         renderer: Renderer | None = None,
+        history: str | None = "",
     ) -> None:
+        """`history` is where posts look up their revisions: "" for this database's
+        `post_history`, "NAME." for an attached database's, None for nowhere."""
         self.db = db
         self.renderer = renderer or Renderer(helpers=0)
         self.source = source
@@ -104,11 +147,12 @@ class DumpLoader:
         self.reporter = reporter
         self.result = LoadResult()
         self.links = link_context(site)
+        self.history = history if "PostHistory.xml" in source.files else None
         self.tag_ids: dict[str, int] = {}
         self.new_tags: dict[str, list[int]] = {}  # name -> [id, questions]
         self.next_tag_id = 1
         self.post_tags: list[Row] = []  # a batch of posts' tags, written with the posts
-        self.comments_with_mentions = 0
+        self._license_records: list[Callable[[], None]] = []
 
     # -- reading one file ------------------------------------------------------------------
 
@@ -118,6 +162,7 @@ class DumpLoader:
         converter: RowConverter,
         keep: Callable[[list[object]], bool] | None = None,
         prepare: Callable[[list[Row]], Callable[[], None]] | None = None,
+        extra_columns: tuple[str, ...] = (),
     ) -> None:
         """Convert every row of `table`'s file and write those `keep` accepts (all without it).
 
@@ -130,7 +175,7 @@ class DumpLoader:
         if dump_file is None:
             self.result.missing_files.append(table.file)
             return
-        columns = [*table.columns, "text_html"] if table is COMMENTS else table.columns
+        columns = [*table.columns, *extra_columns]
         label = dump_file.label
         written = 0
 
@@ -206,18 +251,23 @@ class DumpLoader:
 
     # -- the files -------------------------------------------------------------------------
 
-    def load(self) -> LoadResult:
-        self._license_records: list[Callable[[], None]] = []
-        self.load_users()
-        self.load_tags()
-        self.load_posts()
-        self.load_post_history()
-        self.load_comments()
-        self.load_hanging_on_posts(VOTES, ("post_id",))
-        self.load_hanging_on_posts(POST_LINKS, ("post_id", "related_post_id"))
-        self._each_row(BADGES, RowConverter(BADGES))
+    def run(self, task: Task) -> LoadResult:
+        """Load `task`'s file into its tables (without their indexes)."""
+        load = {
+            "Users.xml": self.load_users,
+            "PostHistory.xml": self.load_post_history,
+            "Posts.xml": self.load_posts,
+            "Comments.xml": self.load_comments,
+            "Votes.xml": lambda: self.load_hanging_on_posts(VOTES, ("post_id",)),
+            "PostLinks.xml": lambda: self.load_hanging_on_posts(
+                POST_LINKS, ("post_id", "related_post_id")
+            ),
+            "Badges.xml": lambda: self._each_row(BADGES, RowConverter(BADGES)),
+        }[task.file]
+        load()
         for record in self._license_records:
             record()
+        self._license_records.clear()
         return self.result
 
     def load_users(self) -> None:
@@ -235,6 +285,7 @@ class DumpLoader:
         self._each_row(TAGS, RowConverter(TAGS), keep)
 
     def load_posts(self) -> None:
+        """Posts with their tags, and with their Markdown and lock from the revisions loaded."""
         columns = POSTS.columns
         at_id, at_created = columns.index("id"), columns.index("creation_date")
         at_active, at_tags = columns.index("last_activity_date"), columns.index("tags")
@@ -246,10 +297,14 @@ class DumpLoader:
         tag_id = self._tag_id
         links = self.links
 
+        history = self.history
+
         def prepare(batch: list[Row]) -> Callable[[], None]:
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
+            if history is not None and batch:
+                self._add_revisions(batch, at_id, history)
 
             def complete() -> None:
                 for values, html in zip(batch, result(), strict=True):
@@ -270,10 +325,41 @@ class DumpLoader:
                     self.post_tags.append((post_id, tag_id(name)))
             return True
 
-        self._each_row(POSTS, converter, keep, prepare)
+        extra = ("body_markdown", "locked_date") if history is not None else ()
+        self._each_row(POSTS, converter, keep, prepare, extra)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
-        self._insert_new_tags()
+        self.result.new_tag_rows = [
+            (tag_id, name, count) for name, (tag_id, count) in self.new_tags.items()
+        ]
+        self.result.new_tags = len(self.result.new_tag_rows)
+
+    def _add_revisions(self, batch: list[Row], at_id: int, history: str) -> None:
+        """Append each post's Markdown (its latest body revision) and lock date to its row."""
+        types = ", ".join(str(t) for t in (*BODY_HISTORY_TYPES, LOCKED, UNLOCKED))
+        found = self.db.rows_for_ids(
+            "SELECT post_id, history_type, creation_date, id, text"
+            f" FROM {history}post_history WHERE post_id {{ids}} AND history_type IN ({types})",
+            [int(values[at_id]) for values in batch],  # type: ignore[call-overload]
+        )
+        body: dict[int, tuple[object, int, str]] = {}
+        lock: dict[int, tuple[object, int, int]] = {}
+        for post_id, history_type, created, history_id, text in found:
+            if history_type in (LOCKED, UNLOCKED):
+                seen = lock.get(post_id)
+                if seen is None or (created, history_id) > seen[:2]:
+                    lock[post_id] = (created, history_id, history_type)
+            elif text is not None:
+                latest = body.get(post_id)
+                if latest is None or (created, history_id) > latest[:2]:
+                    body[post_id] = (created, history_id, text)
+        for values in batch:
+            post_id = values[at_id]
+            revision = body.get(post_id)  # type: ignore[call-overload]
+            event = lock.get(post_id)  # type: ignore[call-overload]
+            values.append(revision[2] if revision else None)  # type: ignore[attr-defined]
+            locked = event[0] if event is not None and event[2] == LOCKED else None
+            values.append(locked)  # type: ignore[attr-defined]
 
     def _tag_id(self, name: str) -> int:
         tag_id = self.tag_ids.get(name)
@@ -288,13 +374,10 @@ class DumpLoader:
         self.new_tags[name] = [tag_id, 1]
         return tag_id
 
-    def _insert_new_tags(self) -> None:
+    def insert_new_tags(self, rows: list[Row]) -> None:
         """Tags that posts carry but Tags.xml lacks get a row (and the count of their posts)."""
-        if not self.new_tags:
-            return
-        rows: list[Row] = [(tag_id, name, count) for name, (tag_id, count) in self.new_tags.items()]
-        self.db.insert("tags", ["id", "name", "count"], rows)
-        self.result.new_tags = len(rows)
+        if rows:
+            self.db.insert("tags", ["id", "name", "count"], rows)
 
     def load_post_history(self) -> None:
         columns = POST_HISTORY.columns
@@ -326,7 +409,7 @@ class DumpLoader:
             fill_license(values)
             text = str(values[at_text])
             if "@" in text:
-                self.comments_with_mentions += 1
+                self.result.comments_with_mentions += 1
                 values.append("")
             elif is_plain(text):
                 values.append(text)  # renders to itself
@@ -346,7 +429,7 @@ class DumpLoader:
 
             return complete
 
-        self._each_row(COMMENTS, RowConverter(COMMENTS), keep, prepare)
+        self._each_row(COMMENTS, RowConverter(COMMENTS), keep, prepare, ("text_html",))
 
     def load_hanging_on_posts(self, table: Table, post_columns: tuple[str, ...]) -> None:
         """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
@@ -361,49 +444,16 @@ class DumpLoader:
 
     # -- after the files -------------------------------------------------------------------
 
-    def finish(self) -> None:
-        with self.reporter.step("revisions"):
-            self.fill_markdown()
-            self.fill_locked_dates()
+    def finish(self, comments_with_mentions: int) -> None:
+        """What needs every file loaded: the `@name` replies, and the dangling references."""
         with self.reporter.step("comment replies"):
-            self.resolve_mentions()
+            if comments_with_mentions:
+                self.resolve_mentions()
         with self.reporter.step("checks"):
             self.count_dangling()
 
-    def fill_markdown(self) -> None:
-        """Each post's Markdown is the text of its latest body revision.
-
-        The latest revisions are found on the narrow columns first and their texts fetched by
-        id, so the database sorts ids and dates rather than every revision's text.
-        """
-        types = ", ".join(str(t) for t in BODY_HISTORY_TYPES)
-        self.db.execute(
-            "UPDATE posts SET body_markdown = revision.text"
-            " FROM post_history AS revision, ("
-            "  SELECT id FROM ("
-            "   SELECT id, row_number() OVER ("
-            "    PARTITION BY post_id ORDER BY creation_date DESC, id DESC) AS position"
-            f"   FROM post_history WHERE history_type IN ({types}) AND text IS NOT NULL"
-            "  ) AS revisions WHERE position = 1"
-            " ) AS latest"
-            " WHERE revision.id = latest.id AND posts.id = revision.post_id"
-        )
-
-    def fill_locked_dates(self) -> None:
-        self.db.execute(
-            "UPDATE posts SET locked_date = latest.creation_date FROM ("
-            " SELECT post_id, history_type, creation_date FROM ("
-            "  SELECT post_id, history_type, creation_date, row_number() OVER ("
-            "   PARTITION BY post_id ORDER BY creation_date DESC, id DESC) AS position"
-            f"  FROM post_history WHERE history_type IN ({LOCKED}, {UNLOCKED})"
-            " ) AS events WHERE position = 1"
-            f") AS latest WHERE posts.id = latest.post_id AND latest.history_type = {LOCKED}"
-        )
-
     def resolve_mentions(self) -> None:
         """Render the comments that hold an `@`, knowing who spoke before them on their post."""
-        if not self.comments_with_mentions:
-            return
         temp_id = "INTEGER PRIMARY KEY" if self.db.is_sqlite else "bigint PRIMARY KEY"
         self.db.execute(f"CREATE TEMPORARY TABLE comment_html (id {temp_id}, html text)")
         rows = self.db.stream(

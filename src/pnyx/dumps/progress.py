@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TextIO
 
 from rich.console import Console
@@ -35,10 +36,10 @@ class Reporter:
     def start_file(self, name: str, total_bytes: int) -> None:
         pass
 
-    def advance(self, rows: int, bytes_read: int) -> None:
-        pass
+    def advance(self, rows: int, bytes_read: int, name: str | None = None) -> None:
+        """`name`: the file, when several are read at once (else the last one started)."""
 
-    def finish_file(self, rows: int) -> None:
+    def finish_file(self, rows: int, name: str | None = None) -> None:
         pass
 
     @contextmanager
@@ -52,39 +53,50 @@ class Reporter:
         pass
 
 
+@dataclass
+class _FileClock:
+    total: int  # bytes
+    started: float
+    last_log: float
+
+
 class LogReporter(Reporter):
     """One line per file when it ends, and every few seconds while a long file is read."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stderr
         self._name = ""
-        self._total = 0
-        self._started = 0.0
-        self._last_log = 0.0
+        self._files: dict[str, _FileClock] = {}
 
     def _print(self, message: str) -> None:
         print(message, file=self.stream, flush=True)
 
     def start_file(self, name: str, total_bytes: int) -> None:
-        self._name, self._total = name, total_bytes
-        self._started = self._last_log = time.monotonic()
-
-    def advance(self, rows: int, bytes_read: int) -> None:
+        self._name = name
         now = time.monotonic()
-        if now - self._last_log < LOG_EVERY_SECONDS:
+        self._files[name] = _FileClock(total_bytes, now, now)
+
+    def advance(self, rows: int, bytes_read: int, name: str | None = None) -> None:
+        name = name or self._name
+        clock = self._files.get(name)
+        now = time.monotonic()
+        if clock is None or now - clock.last_log < LOG_EVERY_SECONDS:
             return
-        self._last_log = now
-        elapsed = max(now - self._started, 1e-9)
-        line = f"{self._name}: {rows:,} rows, {rows / elapsed:,.0f} rows/s"
-        if self._total and bytes_read:
-            fraction = min(bytes_read / self._total, 1.0)
+        clock.last_log = now
+        elapsed = max(now - clock.started, 1e-9)
+        line = f"{name}: {rows:,} rows, {rows / elapsed:,.0f} rows/s"
+        if clock.total and bytes_read:
+            fraction = min(bytes_read / clock.total, 1.0)
             left = elapsed * (1 - fraction) / max(fraction, 1e-9)
             line += f", {fraction:.0%}, about {left:,.0f}s left"
         self._print(line)
 
-    def finish_file(self, rows: int) -> None:
-        elapsed = max(time.monotonic() - self._started, 1e-9)
-        self._print(f"{self._name}: {rows:,} rows in {elapsed:.1f}s ({rows / elapsed:,.0f} rows/s)")
+    def finish_file(self, rows: int, name: str | None = None) -> None:
+        name = name or self._name
+        clock = self._files.pop(name, None)
+        started = clock.started if clock else time.monotonic()
+        elapsed = max(time.monotonic() - started, 1e-9)
+        self._print(f"{name}: {rows:,} rows in {elapsed:.1f}s ({rows / elapsed:,.0f} rows/s)")
 
     @contextmanager
     def step(self, description: str) -> Iterator[None]:
@@ -120,23 +132,27 @@ class RichReporter(Reporter):
             transient=False,
         )
         self.progress.start()
-        self._task: TaskID | None = None
+        self._name = ""
+        self._tasks: dict[str, TaskID] = {}
 
     def start_file(self, name: str, total_bytes: int) -> None:
         # A named pipe has no size: the bar then only pulses.
-        self._task = self.progress.add_task(name, total=total_bytes or None, rows=0)
+        self._name = name
+        self._tasks[name] = self.progress.add_task(name, total=total_bytes or None, rows=0)
 
-    def advance(self, rows: int, bytes_read: int) -> None:
-        if self._task is not None:
-            self.progress.update(self._task, completed=bytes_read, rows=rows)
+    def advance(self, rows: int, bytes_read: int, name: str | None = None) -> None:
+        task_id = self._tasks.get(name or self._name)
+        if task_id is not None:
+            self.progress.update(task_id, completed=bytes_read, rows=rows)
 
-    def finish_file(self, rows: int) -> None:
-        if self._task is not None:
-            task = self.progress.tasks[self._task]
+    def finish_file(self, rows: int, name: str | None = None) -> None:
+        task_id = self._tasks.get(name or self._name)
+        if task_id is not None:
+            task = self.progress.tasks[task_id]
             self.progress.update(
-                self._task, total=task.total or 1, completed=task.total or 1, rows=rows
+                task_id, total=task.total or 1, completed=task.total or 1, rows=rows
             )
-            self.progress.stop_task(self._task)
+            self.progress.stop_task(task_id)
 
     @contextmanager
     def step(self, description: str) -> Iterator[None]:

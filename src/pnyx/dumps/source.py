@@ -8,15 +8,15 @@ cannot hand out a member as a stream), which the caller removes afterwards.
 
 from __future__ import annotations
 
+import io
 import lzma
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 import py7zr
 import py7zr.exceptions
@@ -37,18 +37,55 @@ TABLE_FILES = {table.file.lower(): table.file for table in TABLES}
 
 @dataclass(frozen=True)
 class DumpFile:
-    """One XML file of the dump, which can be opened (once or more) as a binary stream."""
+    """One XML file of the dump, which can be opened (once or more) as a binary stream.
+
+    It names its file rather than holding an open handle, so it can be handed to the
+    import's helper processes, each opening the file for itself.
+    """
 
     name: str  # canonical name, e.g. "Posts.xml"
     label: str  # how messages name it, e.g. "beer.7z:Posts.xml"
     size: int  # uncompressed bytes, for progress
-    opener: Callable[[], IO[bytes]]
+    path: Path  # the file, or the .zip holding it
+    member: str | None = None  # the file's name inside the .zip
 
     def open(self) -> IO[bytes]:
         try:
-            return self.opener()
+            if self.member is None:
+                return self.path.open("rb")
+            return io.BufferedReader(_ZipMemberStream(self.path, self.member), 1 << 16)
         except ARCHIVE_ERRORS as exc:
             raise DumpError(f"the archive is damaged or truncated ({exc})", self.label) from exc
+
+
+class _ZipMemberStream(io.RawIOBase):
+    """A member of a .zip read as a stream, closing the archive with it."""
+
+    def __init__(self, archive: Path, member: str) -> None:
+        super().__init__()
+        self._zip = zipfile.ZipFile(archive)
+        try:
+            self._stream = self._zip.open(member)
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+            self._zip.close()
+        super().close()
 
 
 @dataclass
@@ -92,7 +129,7 @@ def _extract_7z(archive: Path, work_dir: Path) -> dict[str, Path]:
 
 
 def _plain_file(path: Path, label: str, name: str) -> DumpFile:
-    return DumpFile(name, label, path.stat().st_size, lambda: path.open("rb"))
+    return DumpFile(name, label, path.stat().st_size, path)
 
 
 def _from_folder(folder: Path, work_dir: Path) -> dict[str, DumpFile]:
@@ -115,10 +152,10 @@ def _from_folder(folder: Path, work_dir: Path) -> dict[str, DumpFile]:
     return files
 
 
-def _from_zip(archive: Path, stack: ExitStack) -> dict[str, DumpFile]:
+def _from_zip(archive: Path) -> dict[str, DumpFile]:
     try:
-        zipped = stack.enter_context(zipfile.ZipFile(archive))
-        members = zipped.infolist()
+        with zipfile.ZipFile(archive) as zipped:
+            members = zipped.infolist()
     except ARCHIVE_ERRORS as exc:
         raise DumpError(f"the archive is damaged or truncated ({exc})", archive.name) from exc
     files: dict[str, DumpFile] = {}
@@ -129,7 +166,8 @@ def _from_zip(archive: Path, stack: ExitStack) -> dict[str, DumpFile]:
                 canonical,
                 f"{archive.name}:{canonical}",
                 member.file_size,
-                partial(zipped.open, member),
+                archive,
+                member.filename,
             )
     return files
 
@@ -139,21 +177,18 @@ def open_dump(path: Path, work_dir: Path) -> Iterator[DumpSource]:
     """Find the dump's files at `path`; archives are opened (or extracted into `work_dir`)."""
     if not path.exists():
         raise DumpError(f"{path} does not exist")
-    with ExitStack() as stack:
-        suffix = path.suffix.lower()
-        if path.is_dir():
-            files = _from_folder(path, work_dir)
-        elif suffix == ".7z":
-            extracted = _extract_7z(path, work_dir)
-            files = {
-                name: _plain_file(p, f"{path.name}:{name}", name) for name, p in extracted.items()
-            }
-        elif suffix == ".zip":
-            files = _from_zip(path, stack)
-        else:
-            raise DumpError(
-                f"{path} is not a dump: give a folder of XML files, a .7z or a .zip archive"
-            )
-        if "Posts.xml" not in files:
-            raise DumpError(f"{path} holds no Posts.xml, so it is not a Stack Exchange data dump")
-        yield DumpSource(name=path.name, files=files)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        files = _from_folder(path, work_dir)
+    elif suffix == ".7z":
+        extracted = _extract_7z(path, work_dir)
+        files = {name: _plain_file(p, f"{path.name}:{name}", name) for name, p in extracted.items()}
+    elif suffix == ".zip":
+        files = _from_zip(path)
+    else:
+        raise DumpError(
+            f"{path} is not a dump: give a folder of XML files, a .7z or a .zip archive"
+        )
+    if "Posts.xml" not in files:
+        raise DumpError(f"{path} holds no Posts.xml, so it is not a Stack Exchange data dump")
+    yield DumpSource(name=path.name, files=files)

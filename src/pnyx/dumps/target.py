@@ -16,7 +16,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,6 +157,12 @@ def connect_sqlite(target: TargetDatabase) -> sqlite3.Connection:
     conn.execute("PRAGMA temp_store=FILE")
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
+
+
+def copy_sqlite(source: TargetDatabase, path: Path) -> None:
+    """Copy an SQLite database into a new file at `path`, whatever its journal holds."""
+    with closing(sqlite3.connect(source.name)) as origin, closing(sqlite3.connect(path)) as copy:
+        origin.backup(copy)
 
 
 def connect_postgres(target: TargetDatabase, snapshot: bool = False) -> psycopg.Connection[Any]:

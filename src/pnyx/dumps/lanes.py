@@ -1,0 +1,214 @@
+"""Loading a dump's files side by side, one helper process per core ("lanes").
+
+Reading XML and turning its rows into database rows is Python work that one process does on
+one core, so a big dump is loaded by several processes, each taking the next file (the
+biggest first, as soon as the files it reads from are in). On PostgreSQL each lane writes
+into the new database through its own connection and commits its tables with their indexes.
+SQLite has one writer per file, so each file is loaded into a scratch copy of the empty
+database, indexed there, and copied into the new database at the end with SQLite's transfer
+optimisation (`INSERT INTO t SELECT * FROM other.t` into an empty table with the same indexes
+copies records and index entries without decoding them).
+
+A lane dies with the import (Linux's parent-death signal), so a killed import leaves no
+process writing behind it; Ctrl-C and SIGTERM stop the lanes before the import unwinds.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import cast
+
+from pnyx.dumps.bulk import BulkConnection, Deferred
+from pnyx.dumps.errors import DumpError
+from pnyx.dumps.lane_process import lane_main
+from pnyx.dumps.loader import TASK_BY_FILE, TASKS, LoadResult, Task
+from pnyx.dumps.progress import Reporter
+from pnyx.dumps.source import DumpSource
+from pnyx.network.models import Site
+
+HISTORY_ALIAS = "history"
+LANES_FROM_BYTES = 50_000_000  # below, starting lanes costs more than it saves
+
+
+def lanes_for(total_bytes: int) -> int:
+    """How many lanes pay off for a dump of `total_bytes` of XML: one per core, or none."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if total_bytes < LANES_FROM_BYTES or not cores or cores < 2:
+        return 1
+    return min(cores, len(TASKS))
+
+
+@dataclass
+class Lanes:
+    """What every task of one import shares: where it writes and what it knows."""
+
+    source: DumpSource
+    site: Site
+    target_url: str
+    is_sqlite: bool
+    deferred: list[Deferred]  # the new database's indexes and triggers
+    scratch_dir: Path  # SQLite: the empty database's copy, and one file per task
+    tag_ids: dict[str, int] = field(default_factory=dict)
+    next_tag_id: int = 1
+
+    @property
+    def template(self) -> Path:
+        return self.scratch_dir / "empty.sqlite3"
+
+    def scratch(self, task: Task) -> Path:
+        return self.scratch_dir / f"{task.file.removesuffix('.xml').lower()}.sqlite3"
+
+
+class LaneFailed(Exception):
+    """A lane stopped on something other than a problem of the dump (its traceback says what)."""
+
+
+def run_tasks(lanes: Lanes, tasks: list[Task], jobs: int, reporter: Reporter) -> LoadResult:
+    """Run `tasks` in `jobs` processes; return what they loaded, or raise what stopped one."""
+    context = multiprocessing.get_context("spawn")
+    size = {task.file: lanes.source.files[task.file].size for task in tasks}
+    pending = sorted(tasks, key=lambda task: size[task.file], reverse=True)
+    done: set[str] = set()
+    files_here = {task.file for task in tasks}
+    result = LoadResult()
+    workers: list[tuple[BaseProcess, Connection]] = []
+    busy: dict[Connection, Task] = {}
+    try:
+        for _ in range(min(jobs, len(tasks))):
+            parent, child = context.Pipe()
+            started = context.Process(target=lane_main, args=(child, os.getpid()), daemon=True)
+            started.start()
+            child.close()
+            workers.append((started, parent))
+        idle = [conn for _, conn in workers]
+        while pending or busy:
+            for conn in list(idle):
+                ready = next(
+                    (t for t in pending if all(a in done or a not in files_here for a in t.after)),
+                    None,
+                )
+                if ready is None:
+                    break
+                pending.remove(ready)
+                idle.remove(conn)
+                busy[conn] = ready
+                conn.send(("task", lanes, ready))
+            if not busy:
+                raise LaneFailed("tasks wait on each other: " + ", ".join(t.file for t in pending))
+            for ready_conn in wait(list(busy)):
+                conn = cast(Connection, ready_conn)
+                try:
+                    message = conn.recv()
+                except EOFError as exc:
+                    raise LaneFailed(f"a helper process loading {busy[conn].file} died") from exc
+                kind = message[0]
+                if kind == "start":
+                    reporter.start_file(message[1], message[2])
+                elif kind == "advance":
+                    reporter.advance(message[2], message[3], message[1])
+                elif kind == "finish":
+                    reporter.finish_file(message[2], message[1])
+                elif kind == "done":
+                    result.add(message[1])
+                    done.add(busy.pop(conn).file)
+                    idle.append(conn)
+                elif kind == "dump-error":
+                    raise message[1]
+                else:
+                    raise LaneFailed(f"loading {busy[conn].file} failed:\n{message[1]}")
+        for _, lane_conn in workers:
+            lane_conn.send(("stop",))
+        for lane, _ in workers:
+            lane.join(timeout=10)
+    finally:
+        for lane, lane_conn in workers:
+            if lane.is_alive():
+                lane.kill()
+                lane.join()
+            lane_conn.close()
+    return result
+
+
+class _PipeReporter(Reporter):
+    """A lane's progress, sent to the import's display."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.name = ""
+
+    def start_file(self, name: str, total_bytes: int) -> None:
+        self.name = name
+        self.conn.send(("start", name, total_bytes))
+
+    def advance(self, rows: int, bytes_read: int, name: str | None = None) -> None:
+        self.conn.send(("advance", name or self.name, rows, bytes_read))
+
+    def finish_file(self, rows: int, name: str | None = None) -> None:
+        self.conn.send(("finish", name or self.name, rows))
+
+
+def serve(conn: Connection) -> None:
+    """In a lane process: run the tasks the import sends until told to stop."""
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message[0] != "task":
+            return
+        lanes, task = message[1], message[2]
+        try:
+            conn.send(("done", _run(lanes, task, _PipeReporter(conn))))
+        except DumpError as exc:
+            conn.send(("dump-error", exc))
+        except Exception:  # sent whole to the import, which stops and reports it
+            conn.send(("failed", traceback.format_exc()))
+
+
+def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
+    from pnyx.dumps import target as targets
+    from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
+    from pnyx.dumps.loader import DumpLoader
+
+    db: BulkConnection
+    history: str | None = ""
+    if lanes.is_sqlite:
+        path = lanes.scratch(task)
+        shutil.copyfile(lanes.template, path)
+        conn = targets.connect_sqlite(targets.TargetDatabase(f"sqlite:///{path}"))
+        history_file = lanes.scratch(TASK_BY_FILE["PostHistory.xml"])
+        if "PostHistory.xml" in task.after and history_file.exists():
+            # Before the load's transaction begins: SQLite attaches only outside one.
+            conn.execute(f"ATTACH DATABASE ? AS {HISTORY_ALIAS}", [str(history_file)])
+            history = HISTORY_ALIAS + "."
+        db = SqliteBulk(conn)
+        for item in db.deferrable():
+            db.drop(item)
+    else:
+        db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
+    try:
+        loader = DumpLoader(db, lanes.source, lanes.site, reporter, history=history)
+        loader.tag_ids = dict(lanes.tag_ids)
+        loader.next_tag_id = lanes.next_tag_id
+        result = loader.run(task)
+        build(db, lanes.deferred, task.tables, kinds=("index",))
+        db.commit()
+    finally:
+        db.close()
+    return result
+
+
+def build(
+    db: BulkConnection, deferred: list[Deferred], tables: tuple[str, ...], kinds: tuple[str, ...]
+) -> None:
+    """Create the deferred indexes (or triggers) of `tables` again."""
+    for item in deferred:
+        if item.table in tables and item.kind in kinds:
+            db.execute(item.statement)
