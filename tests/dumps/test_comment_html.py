@@ -63,3 +63,9 @@ def test_random_texts_render_the_same(alphabet: list[str], seed: int) -> None:
         assert render_without_replies(text, CONTEXT) == _rendered(text), repr(text)
         shortcuts += is_plain(text)
     assert shortcuts > 100
+
+
+@pytest.mark.parametrize("text", ["see //localhost here", "see //LocalHost/x y", "(//localhost)"])
+def test_scheme_relative_localhost_is_a_link(text: str) -> None:
+    assert "<a href=" in _rendered(text)
+    assert render_without_replies(text, CONTEXT) == _rendered(text)

@@ -2,10 +2,11 @@
 
 Most comments are plain sentences: no character the comment Markdown acts on (emphasis, code,
 links, escapes, entities, `@` replies), nothing a bare-URL finder could take for a host name
-(a dot followed by a letter, `www`, a scheme's colon) and nothing HTML serialising would
-change (`&`, `<`, `>`, a no-break space, control characters, line breaks). Such a text renders
-to itself, so it is stored as is; every other comment goes through `render_comment`. That the
-two agree is checked on the beer dump and on random texts (tests/dumps/test_comment_html.py).
+(a dot followed by a letter, `www`, a scheme's colon, the `//` of `//localhost`) and nothing
+HTML serialising would change (`&`, `<`, `>`, a no-break space, control characters, line
+breaks). Such a text renders to itself, so it is stored as is; every other comment goes through
+`render_comment`. That the two agree is checked on the beer dump and on random texts
+(tests/dumps/test_comment_html.py).
 A dump has about as many comments as posts, and rendering one costs about 100 times as much as
 reading it, so this halves the import's time for comments.
 """
@@ -26,7 +27,8 @@ NOT_PLAIN = re.compile(
     r"\uff0f-\uff60\uff62-\uffef]"
     r"|[*_`\[\]<>~\\&@:]"
     r"|[.][^\s.]"
-    r"|www",
+    r"|www"
+    r"|//",  # `//localhost` is a link
     re.IGNORECASE,
 )
 
