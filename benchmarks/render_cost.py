@@ -7,7 +7,9 @@ price for every new post and comment, so this is the number to watch when changi
 - every Posts.xml body through `sanitise_imported_html` (nh3 with the site's link rewriting);
 - every Comments.xml comment holding an `@` through `render_comment`, with the participants the
   importer gives it (the post's author and those who commented before), and, for comparison,
-  through the markdown-it path alone (`render_comment_markdown`) when it exists;
+  through the markdown-it path alone (`render_comment_markdown`) when it exists; the same for
+  those of them that are plain but for their `@name` tokens (which `render_comment` puts
+  together without markdown-it);
 - every comment through `render_comment` with the same participants.
 
 Each figure is the best of ROUNDS runs (the machine is shared; the best run is the least
@@ -75,7 +77,7 @@ def best_seconds(work: Callable[[], object], rounds: int) -> float:
 
 
 def report(label: str, seconds: float, count: int, extra: str = "") -> None:
-    print(f"{label:<44} {count:>6} items  {seconds * 1e6 / count:8.1f} µs each{extra}")
+    print(f"{label:<64} {count:>6} items  {seconds * 1e6 / count:8.1f} µs each{extra}")
 
 
 def measure(folder: Path, rounds: int) -> None:
@@ -93,8 +95,13 @@ def measure(folder: Path, rounds: int) -> None:
     slow = getattr(comments, "render_comment_markdown", None)
     if slow is not None:
         paths.append(("render_comment_markdown", lambda t, p: slow(t, p, user_url, CONTEXT)))
+    groups = [("with @", with_at), ("all", every)]
+    shortcut = getattr(comments, "NOT_PLAIN_BUT_MENTIONS", None)
+    if shortcut is not None:
+        plain = [(text, people) for text, people in with_at if not shortcut.search(text)]
+        groups.insert(1, ("with @, plain but for them", plain))
     for name, render in paths:
-        for label, items in (("with @", with_at), ("all", every)):
+        for label, items in groups:
             seconds = best_seconds(lambda: [render(t, p) for t, p in items], rounds)  # noqa: B023
             report(f"Comments {label}, {name}", seconds, len(items))
 

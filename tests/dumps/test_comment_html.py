@@ -1,4 +1,9 @@
-"""The importer's shortcut for plain comments renders exactly what `render_comment` renders."""
+"""The shortcuts for plain comments render exactly what markdown-it renders.
+
+The importer stores plain comments as they are (`render_without_replies`), and `render_comment`
+puts plain `@name` replies together without markdown-it; both are compared with the markdown-it
+path (`render_comment_markdown`) on the beer dump and on random texts.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from pnyx.dumps.comment_html import is_plain, render_without_replies
-from pnyx.render.comments import render_comment
+from pnyx.render.comments import NOT_PLAIN_BUT_MENTIONS, render_comment, render_comment_markdown
 from pnyx.render.links import LinkContext
+from pnyx.render.mentions import Participant, conversation
 
 from .conftest import xml_rows
 
@@ -69,3 +75,89 @@ def test_random_texts_render_the_same(alphabet: list[str], seed: int) -> None:
 def test_scheme_relative_localhost_is_a_link(text: str) -> None:
     assert "<a href=" in _rendered(text)
     assert render_without_replies(text, CONTEXT) == _rendered(text)
+
+
+def _user_url(participant: Participant) -> str:
+    return f"/beer/users/{participant.user_id}/a?b=<c>&d"
+
+
+def _both(text: str, people: list[Participant]) -> tuple[str, str]:
+    """(`render_comment`'s HTML, the markdown-it path's HTML) for `text` among `people`."""
+    return (
+        render_comment(text, people, _user_url, CONTEXT),
+        render_comment_markdown(text, people, _user_url, CONTEXT),
+    )
+
+
+def _conversations(folder: Path) -> list[tuple[str, list[Participant]]]:
+    """Each comment with who it can name, as the importer finds them: author, earlier commenters."""
+    names = {row["Id"]: row["DisplayName"] for row in xml_rows(folder / "Users.xml")}
+    owners = {row["Id"]: row.get("OwnerUserId", "") for row in xml_rows(folder / "Posts.xml")}
+    ordered = sorted(
+        xml_rows(folder / "Comments.xml"),
+        key=lambda row: (int(row["PostId"]), row["CreationDate"], int(row["Id"])),
+    )
+    result: list[tuple[str, list[Participant]]] = []
+    post, author, earlier = "", None, list[Participant]()
+    for row in ordered:
+        if row["PostId"] != post:
+            post, earlier = row["PostId"], []
+            owner = owners.get(post, "")
+            author = Participant(int(owner), names[owner]) if owner in names else None
+        result.append((row["Text"], conversation(author, earlier)))
+        if row.get("UserId", "") in names:
+            earlier.append(Participant(int(row["UserId"]), names[row["UserId"]]))
+    return result
+
+
+def test_every_beer_reply_renders_as_markdown_it_renders_it(beer_files: Path) -> None:
+    replies = [(text, people) for text, people in _conversations(beer_files) if "@" in text]
+    shortcuts = linked = 0
+    for text, people in replies:
+        html, slow = _both(text, people)
+        assert html == slow, text
+        if NOT_PLAIN_BUT_MENTIONS.search(text) is None:
+            shortcuts += 1
+            linked += 'class="mention"' in html
+    assert shortcuts > len(replies) / 2  # the shortcut is worth having
+    assert linked > 50  # and it makes links
+
+
+PEOPLE = [
+    Participant(1, "Doni"),
+    Participant(2, "John Smith"),
+    Participant(3, "John Doe"),
+    Participant(4, "Zoë Ñandú"),
+    Participant(5, 'O\'Brien "Bob"'),
+    Participant(6, "a.b&<c>"),
+    Participant(7, "\u4e2d\u6587\u540d"),
+]
+CONVERSATIONS = [PEOPLE, PEOPLE[::-1], PEOPLE[2:5], []]
+# Names that resolve (whole, as prefixes, in any case) and that do not, `@` where it starts no
+# mention, around markup, host names, schemes, e-mail addresses and other scripts.
+REPLY_ALPHABET = [
+    *[f"@{name}" for name in ("Doni", "doni", "DON", "Do", "JohnSmith", "john", "JohnD", "Zoë")],
+    *[f"@{name}" for name in ("zoëñan", "O'Brien", "O'B", 'o\'brien"bob"', "a.b&", "nobody")],
+    *["@\u4e2d\u6587", "@", "@@", "@@Doni", "x@Doni", "Doni", "@Doni@John", "@Doni's"],
+    *"abcXYZ019 ,;!?'\"()-+=/#%$^{}|",
+    *"*_`[]<>~\\&:.",
+    *["...", "e.g", "www", "http://x.org", "https://beer.stackexchange.com/q/1", "//localhost"],
+    *["localhost", "mailto:", "mailto:a@b", "a@b.cd", "a@b", "x@localhost", "  ", ": "],
+    *["\u00e9", "\u4e2d", "\u3002", "\uff0e", "\uff20", "\u00a0", "\n", "\t", "\U0001f37a"],
+]
+REPLY_PLAIN_ALPHABET = [c for c in REPLY_ALPHABET if NOT_PLAIN_BUT_MENTIONS.search(c) is None]
+
+
+@pytest.mark.parametrize(("alphabet", "seed"), [(REPLY_ALPHABET, 3), (REPLY_PLAIN_ALPHABET, 4)])
+def test_random_replies_render_as_markdown_it_renders_them(alphabet: list[str], seed: int) -> None:
+    rng = random.Random(seed)
+    shortcuts = linked = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        people = rng.choice(CONVERSATIONS)
+        html, slow = _both(text, people)
+        assert html == slow, (text, people)
+        if NOT_PLAIN_BUT_MENTIONS.search(text) is None:
+            shortcuts += 1
+            linked += 'class="mention"' in html
+    assert shortcuts > 200 and linked > 30

@@ -1,10 +1,25 @@
-"""Rendering a comment: the comment Markdown subset, `@name` links, and local links."""
+"""Rendering a comment: the comment Markdown subset, `@name` links, and local links.
+
+Most comments are plain sentences, and most of the rest are plain replies (`@Doni thanks, that
+works`). A plain text has no character the comment Markdown acts on (emphasis, code, links,
+escapes, entities), nothing a bare-URL finder could take for a link (a dot followed by a letter,
+`www`, a scheme's colon, the `//` of `//localhost`) and nothing HTML serialising would change
+(`&`, `<`, `>`, a no-break space, control characters, line breaks): markdown-it makes a single
+run of text of it. Such a text renders to itself, and with `@name` tokens in it to itself with
+the resolved names made links, so `render_comment` puts that HTML together without markdown-it,
+which costs about a hundred times as much. An `@` does not make a link on its own: an e-mail
+address needs a dot in its host (or `mailto:`), and `//user@localhost` is refused by the `//`.
+That the two paths agree is checked on the beer dump and on random texts
+(tests/dumps/test_comment_html.py).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from html import escape
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from pnyx.render.links import LinkContext
@@ -12,6 +27,29 @@ from pnyx.render.markdown import _comment_parser, sanitise_comment
 from pnyx.render.mentions import Participant, resolve_mention, split_mentions
 
 MAX_COMMENT_LENGTH = 600
+
+# Anything outside printable ASCII and the ordinary letter ranges (which leaves out control
+# characters, the no-break space, line separators and the ideographic and full-width dots a
+# host-name finder accepts), the comment Markdown's own characters, and host-name look-alikes.
+_NOT_PLAIN_PARTS = (
+    r"[^\x20-\x7e\u00a1-\u2027\u2030-\u2fff\u3003-\ud7ff\uf900-\ufefe\uff00-\uff0d"
+    r"\uff0f-\uff60\uff62-\uffef]",
+    r"[.][^\s.]",
+    r"www",
+    r"//",
+)
+MARKUP_CHARACTERS = r"*_`\[\]<>~\\&:"
+# Texts that may not render to themselves: `@` included, since a reply may become a link.
+NOT_PLAIN = re.compile("|".join((*_NOT_PLAIN_PARTS, f"[{MARKUP_CHARACTERS}@]")), re.IGNORECASE)
+# Texts that may not render to themselves once their `@name` tokens are resolved.
+NOT_PLAIN_BUT_MENTIONS = re.compile(
+    "|".join((*_NOT_PLAIN_PARTS, f"[{MARKUP_CHARACTERS}]")), re.IGNORECASE
+)
+
+
+def is_plain(text: str) -> bool:
+    """True if `text` renders to itself as a comment, whoever is in the conversation."""
+    return NOT_PLAIN.search(text) is None
 
 
 def render_comment(
@@ -21,6 +59,18 @@ def render_comment(
     context: LinkContext | None = None,
 ) -> str:
     """Render a comment to sanitised HTML, turning each resolvable `@name` into a user link."""
+    if NOT_PLAIN_BUT_MENTIONS.search(text) is None:
+        return _render_plain(text, participants, user_url, context)
+    return render_comment_markdown(text, participants, user_url, context)
+
+
+def render_comment_markdown(
+    text: str,
+    participants: Sequence[Participant],
+    user_url: Callable[[Participant], str],
+    context: LinkContext | None = None,
+) -> str:
+    """`render_comment` through markdown-it whatever the text (the path every text may take)."""
     parser = _comment_parser()
     env: dict[str, object] = {}
     tokens = parser.parseInline(text, env)
@@ -43,10 +93,38 @@ def render_comment(
                     children.append(plain)
                 else:
                     markup = Token("html_inline", "", 0)
-                    markup.content = (
-                        f'<a class="mention" href="{escape(user_url(target))}"'
-                        f' title="{escape(target.display_name)}">{escape(chunk)}</a>'
-                    )
+                    markup.content = _mention_link(chunk, target, user_url)
                     children.append(markup)
     html = parser.renderer.render(children, parser.options, env)
     return sanitise_comment(html, context)
+
+
+def _render_plain(
+    text: str,
+    participants: Sequence[Participant],
+    user_url: Callable[[Participant], str],
+    context: LinkContext | None,
+) -> str:
+    # markdown-it would give one text token holding all of `text`: split it as above, render
+    # the pieces as its renderer does, and sanitise only when a link was made.
+    if "@" not in text:
+        return text
+    pieces: list[str] = []
+    linked = False
+    for chunk, mention in split_mentions(text):
+        target = resolve_mention(mention, participants) if mention else None
+        if target is None:
+            pieces.append(escapeHtml(chunk))
+        else:
+            pieces.append(_mention_link(chunk, target, user_url))
+            linked = True
+    if not linked:
+        return text
+    return sanitise_comment("".join(pieces), context)
+
+
+def _mention_link(chunk: str, target: Participant, user_url: Callable[[Participant], str]) -> str:
+    return (
+        f'<a class="mention" href="{escape(user_url(target))}"'
+        f' title="{escape(target.display_name)}">{escape(chunk)}</a>'
+    )
