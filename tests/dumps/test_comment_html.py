@@ -71,6 +71,27 @@ def test_random_texts_render_the_same(alphabet: list[str], seed: int) -> None:
     assert shortcuts > 100
 
 
+# A colon makes a link only after a scheme: these mix colons with schemes, hosts and addresses.
+COLON_ALPHABET = [
+    *"abc019 ,;!?'\"()-/#%=:",
+    *[":", ": ", "::", "http", "https", "ftp", "mailto", "MAILTO", "ma\u0131lto", "mail", "to"],
+    *["//", "/", "localhost", "x@y", "@", "a@b", "www", "80", "\uff1a", "\u00e9"],
+    *["://", "http://localhost", "//localhost", "mailto:a@b", "ftp:"],
+]
+
+
+def test_random_texts_with_colons_render_the_same() -> None:
+    rng = random.Random(5)
+    shortcuts = links = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(COLON_ALPHABET) for _ in range(rng.randint(1, 20)))
+        rendered = _rendered(text)
+        assert render_without_replies(text, CONTEXT) == rendered, repr(text)
+        shortcuts += is_plain(text) and ":" in text
+        links += "<a " in rendered
+    assert shortcuts > 200 and links > 500
+
+
 @pytest.mark.parametrize("text", ["see //localhost here", "see //LocalHost/x y", "(//localhost)"])
 def test_scheme_relative_localhost_is_a_link(text: str) -> None:
     assert "<a href=" in _rendered(text)
@@ -143,6 +164,7 @@ REPLY_ALPHABET = [
     *"*_`[]<>~\\&:.",
     *["...", "e.g", "www", "http://x.org", "https://beer.stackexchange.com/q/1", "//localhost"],
     *["localhost", "mailto:", "mailto:a@b", "a@b.cd", "a@b", "x@localhost", "  ", ": "],
+    *["http:", "https:", "ftp:", "//", "MailTo:", "ma\u0131lto:", "mail", "to:", "x:80", "\uff1a"],
     *["\u00e9", "\u4e2d", "\u3002", "\uff0e", "\uff20", "\u00a0", "\n", "\t", "\U0001f37a"],
 ]
 REPLY_PLAIN_ALPHABET = [c for c in REPLY_ALPHABET if NOT_PLAIN_BUT_MENTIONS.search(c) is None]

@@ -3,12 +3,14 @@
 Most comments are plain sentences, and most of the rest are plain replies (`@Doni thanks, that
 works`). A plain text has no character the comment Markdown acts on (emphasis, code, links,
 escapes, entities), nothing a bare-URL finder could take for a link (a dot followed by a letter,
-`www`, a scheme's colon, the `//` of `//localhost`) and nothing HTML serialising would change
-(`&`, `<`, `>`, a no-break space, control characters, line breaks): markdown-it makes a single
-run of text of it. Such a text renders to itself, and with `@name` tokens in it to itself with
-the resolved names made links, so `render_comment` puts that HTML together without markdown-it,
-which costs about a hundred times as much. An `@` does not make a link on its own: an e-mail
-address needs a dot in its host (or `mailto:`), and `//user@localhost` is refused by the `//`.
+`www`, `mailto:`, the `//` of `http://` or `//localhost`) and nothing HTML serialising would
+change (`&`, `<`, `>`, a no-break space, control characters, line breaks): markdown-it makes a
+single run of text of it. Such a text renders to itself, and with `@name` tokens in it to itself
+with the resolved names made links, so `render_comment` puts that HTML together without
+markdown-it, which costs several times as much (what is left is mostly nh3's pass over the
+links). A colon makes a link only after a scheme: `mailto:` (whose host may be a single word) or
+one followed by `//`. An `@` makes none on its own: an e-mail address needs a dot in its host (or
+`mailto:`), and `//user@localhost` is refused by the `//`.
 That the two paths agree is checked on the beer dump and on random texts
 (tests/dumps/test_comment_html.py).
 """
@@ -30,15 +32,18 @@ MAX_COMMENT_LENGTH = 600
 
 # Anything outside printable ASCII and the ordinary letter ranges (which leaves out control
 # characters, the no-break space, line separators and the ideographic and full-width dots a
-# host-name finder accepts), the comment Markdown's own characters, and host-name look-alikes.
+# host-name finder accepts), and what a link can start with: a host name's dot, `www`, the `//`
+# of a scheme or of `//localhost`, `mailto:`.
 _NOT_PLAIN_PARTS = (
     r"[^\x20-\x7e\u00a1-\u2027\u2030-\u2fff\u3003-\ud7ff\uf900-\ufefe\uff00-\uff0d"
     r"\uff0f-\uff60\uff62-\uffef]",
     r"[.][^\s.]",
     r"www",
     r"//",
+    r"mailto:",
 )
-MARKUP_CHARACTERS = r"*_`\[\]<>~\\&:"
+# The comment Markdown's own characters (emphasis, code, links, strikethrough, escapes, entities).
+MARKUP_CHARACTERS = r"*_`\[\]<>~\\&"
 # Texts that may not render to themselves: `@` included, since a reply may become a link.
 NOT_PLAIN = re.compile("|".join((*_NOT_PLAIN_PARTS, f"[{MARKUP_CHARACTERS}@]")), re.IGNORECASE)
 # Texts that may not render to themselves once their `@name` tokens are resolved.
