@@ -90,12 +90,18 @@ BAD_DUMPS = [
 ]
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "lanes"])
 @pytest.mark.parametrize(("file", "rows", "message"), BAD_DUMPS)
 def test_bad_rows_stop_a_new_site_with_file_and_line(
-    make_dump: Callable[..., Path], capsys: Any, file: str, rows: list[str], message: str
+    make_dump: Callable[..., Path],
+    capsys: Any,
+    file: str,
+    rows: list[str],
+    message: str,
+    jobs: str,
 ) -> None:
     name = _name()
-    status = run_import(make_dump({file: rows}), name)
+    status = run_import(make_dump({file: rows}), name, "--jobs", jobs)
     error = capsys.readouterr().err
     assert status == 2
     assert error.startswith("pnyx: error: ")
@@ -103,6 +109,7 @@ def test_bad_rows_stop_a_new_site_with_file_and_line(
     assert_no_trace(name)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "lanes"])
 @pytest.mark.parametrize(("file", "rows", "message"), BAD_DUMPS[:3])
 def test_bad_rows_leave_an_existing_site_as_it_was(
     make_dump: Callable[..., Path],
@@ -111,9 +118,10 @@ def test_bad_rows_leave_an_existing_site_as_it_was(
     file: str,
     rows: list[str],
     message: str,
+    jobs: str,
 ) -> None:
     site = existing_site(make_dump())
-    status = run_import(make_dump({file: rows}), site.name, "--replace")
+    status = run_import(make_dump({file: rows}), site.name, "--replace", "--jobs", jobs)
     assert status == 2
     assert message in capsys.readouterr().err
     after = Site.objects.get(pk=site.pk)

@@ -39,17 +39,22 @@ def _vote_lines(first: int, last: int) -> str:
     )
 
 
-def _import_command(path: Path, site: str) -> list[str]:
-    return [sys.executable, "-m", "pnyx.cli", "import", str(path), "--site", site, "--replace"]
+def _import_command(path: Path, site: str, jobs: str = "1") -> list[str]:
+    return [
+        *(sys.executable, "-m", "pnyx.cli", "import", str(path)),
+        *("--site", site, "--replace", "--jobs", jobs),
+    ]
 
 
-def _stopped_half_way(folder: Path, site: str, signum: int) -> subprocess.CompletedProcess[str]:
+def _stopped_half_way(
+    folder: Path, site: str, signum: int, jobs: str
+) -> tuple[subprocess.CompletedProcess[str], list[int]]:
     """Run `pnyx import` on `folder`, feed half of Votes.xml through a pipe, then signal it."""
     pipe = folder / "Votes.xml"
     pipe.unlink(missing_ok=True)
     os.mkfifo(pipe)
     process = subprocess.Popen(
-        _import_command(folder, site),
+        _import_command(folder, site, jobs),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -60,9 +65,10 @@ def _stopped_half_way(folder: Path, site: str, signum: int) -> subprocess.Comple
         feed.flush()
         time.sleep(1.0)  # the import reads what is there and waits for more
         assert process.poll() is None
+        helpers = _children(process.pid)
         process.send_signal(signum)
         out, err = process.communicate(timeout=120)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err), helpers
 
 
 def _open_when_read(pipe: Path, process: subprocess.Popen[str]) -> Any:
@@ -105,20 +111,58 @@ def _assert_unchanged(site: Any) -> None:
         assert not Vote.objects.exists()
 
 
+# "2": the files are loaded by two lane processes, which must die with the import.
+JOBS = pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "lanes"])
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (the import's lanes), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _gone(pids: list[int]) -> bool:
+    """Whether none of `pids` is still running (ended, or a zombie waiting to be reaped)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        running = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state != "Z":
+                running.append(pid)
+        if not running:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@JOBS
 def test_a_killed_import_leaves_the_site_and_the_next_run_cleans_up(
-    make_dump: Callable[..., Path], site_with_content: Any
+    make_dump: Callable[..., Path], site_with_content: Any, jobs: str
 ) -> None:
     site = site_with_content
     folder = make_dump()
-    killed = _stopped_half_way(folder, site.name, signal.SIGKILL)
+    killed, helpers = _stopped_half_way(folder, site.name, signal.SIGKILL, jobs)
     assert killed.returncode == -signal.SIGKILL
+    assert len(helpers) >= (2 if jobs == "2" else 0)  # and multiprocessing's tracker
+    assert _gone(helpers), "lanes kept running after the import was killed"
     _assert_unchanged(site)
     half_made = leftovers(site.database_url, keep=site.database_url)
     assert len(half_made) == 1  # what the killed process was filling
 
     _complete_votes(folder)
     again = subprocess.run(
-        _import_command(folder, site.name),
+        _import_command(folder, site.name, jobs),
         capture_output=True,
         text=True,
         env=dict(os.environ),
@@ -133,12 +177,14 @@ def test_a_killed_import_leaves_the_site_and_the_next_run_cleans_up(
         assert Post.objects.count() == 2
 
 
+@JOBS
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_or_sigterm_drops_the_half_made_database(
-    make_dump: Callable[..., Path], site_with_content: Any, signum: int
+    make_dump: Callable[..., Path], site_with_content: Any, signum: int, jobs: str
 ) -> None:
     site = site_with_content
-    stopped = _stopped_half_way(make_dump(), site.name, signum)
+    stopped, helpers = _stopped_half_way(make_dump(), site.name, signum, jobs)
+    assert _gone(helpers)
     assert stopped.returncode == 130, stopped.stderr
     assert "pnyx: interrupted" in stopped.stderr
     _assert_unchanged(site)

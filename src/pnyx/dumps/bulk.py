@@ -94,8 +94,11 @@ class SqliteBulk(BulkConnection):
     is_sqlite = True
     param = "?"
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, final: bool = True) -> None:
+        """`final`: the commit leaves the database as Pnyx runs it (WAL); an import's lanes
+        commit without, since several connections write the new database in turn."""
         self.conn = conn
+        self.final = final
         self.conn.execute("BEGIN")
 
     def insert(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
@@ -148,8 +151,7 @@ class SqliteBulk(BulkConnection):
         tables and their indexes match and the target is empty (the "transfer
         optimisation"), far faster than inserting rows. Attaching needs no open transaction.
         """
-        if self.conn.in_transaction:
-            self.conn.execute("COMMIT")
+        self.release()
         self.conn.execute("ATTACH DATABASE ? AS part", [str(path)])
         try:
             self.conn.execute("BEGIN")
@@ -163,9 +165,20 @@ class SqliteBulk(BulkConnection):
             self.conn.execute("BEGIN")
 
     def commit(self) -> None:
-        """Commit, then leave the file as every Pnyx SQLite database is: WAL, durable."""
+        """Commit, then (when `final`) leave the file as every Pnyx database is: WAL."""
         self.conn.execute("COMMIT")
-        self.conn.execute("PRAGMA journal_mode=WAL").close()
+        if self.final:
+            self.conn.execute("PRAGMA journal_mode=WAL").close()
+
+    def release(self) -> None:
+        """Commit what is written so far and hold no lock, so another connection can write."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+
+    def resume(self) -> None:
+        """Begin writing again after `release`."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
 
     def close(self) -> None:
         if self.conn.in_transaction:

@@ -198,8 +198,12 @@ def _load(
         result = loader.result
         result.missing_files.extend(t.file for t in TASKS if t.file not in source.files)
         if jobs > 1:
-            if not new.is_sqlite:
-                db.commit()  # the lanes' connections must see the tags and dropped indexes
+            # The lanes' connections must see the tags and the dropped indexes, and an SQLite
+            # lane must be able to write into the new database.
+            if isinstance(db, SqliteBulk):
+                db.release()
+            else:
+                db.commit()
             lanes = Lanes(
                 source, site, new.url, new.is_sqlite, deferred, work / "lanes",
                 loader.tag_ids, loader.next_tag_id,
@@ -207,10 +211,12 @@ def _load(
             result.add(run_tasks(lanes, present, jobs, reporter))
             built.update(table for task in present for table in task.tables)
             if isinstance(db, SqliteBulk):
+                db.resume()
                 with reporter.step("copying the lanes' tables"):
                     for task in present:
-                        db.copy_from(lanes.scratch(task), task.tables)
-                        lanes.scratch(task).unlink()
+                        if not task.in_place:
+                            db.copy_from(lanes.scratch(task), task.tables)
+                            lanes.scratch(task).unlink()
             renderer.close()
             renderer = Renderer(jobs - 1)
             loader.renderer = renderer

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -28,12 +29,11 @@ from typing import cast
 from pnyx.dumps.bulk import BulkConnection, Deferred
 from pnyx.dumps.errors import DumpError
 from pnyx.dumps.lane_process import lane_main
-from pnyx.dumps.loader import TASK_BY_FILE, TASKS, LoadResult, Task
+from pnyx.dumps.loader import TASKS, LoadResult, Task
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.source import DumpSource
 from pnyx.network.models import Site
 
-HISTORY_ALIAS = "history"
 LANES_FROM_BYTES = 50_000_000  # below, starting lanes costs more than it saves
 
 
@@ -63,6 +63,7 @@ class Lanes:
         return self.scratch_dir / "empty.sqlite3"
 
     def scratch(self, task: Task) -> Path:
+        """Where an SQLite lane loads `task`, unless it loads into the new database itself."""
         return self.scratch_dir / f"{task.file.removesuffix('.xml').lower()}.sqlite3"
 
 
@@ -178,23 +179,26 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     from pnyx.dumps.loader import DumpLoader
 
     db: BulkConnection
-    history: str | None = ""
-    if lanes.is_sqlite:
+    if not lanes.is_sqlite:
+        db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
+    elif task.in_place:
+        # Into the new database itself, while the import holds no transaction on it.
+        conn = targets.connect_sqlite(targets.TargetDatabase(lanes.target_url))
+        db = SqliteBulk(conn, final=False)
+        for item in lanes.deferred:
+            if item.kind == "index" and item.table in task.tables:
+                db.drop(item)
+    else:
         path = lanes.scratch(task)
         shutil.copyfile(lanes.template, path)
         conn = targets.connect_sqlite(targets.TargetDatabase(f"sqlite:///{path}"))
-        history_file = lanes.scratch(TASK_BY_FILE["PostHistory.xml"])
-        if "PostHistory.xml" in task.after and history_file.exists():
-            # Before the load's transaction begins: SQLite attaches only outside one.
-            conn.execute(f"ATTACH DATABASE ? AS {HISTORY_ALIAS}", [str(history_file)])
-            history = HISTORY_ALIAS + "."
-        db = SqliteBulk(conn)
+        for table in task.tables:
+            _without_autoincrement(conn, table)
+        db = SqliteBulk(conn, final=False)
         for item in db.deferrable():
             db.drop(item)
-    else:
-        db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
     try:
-        loader = DumpLoader(db, lanes.source, lanes.site, reporter, history=history)
+        loader = DumpLoader(db, lanes.source, lanes.site, reporter)
         loader.tag_ids = dict(lanes.tag_ids)
         loader.next_tag_id = lanes.next_tag_id
         result = loader.run(task)
@@ -203,6 +207,16 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     finally:
         db.close()
     return result
+
+
+def _without_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """Make a scratch table plain: AUTOINCREMENT costs a write of its counter per row, and
+    the copy into the new database (which keeps it) sets the counter right."""
+    row = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+    ).fetchone()
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(str(row[0]).replace(" AUTOINCREMENT", ""))
 
 
 def build(

@@ -105,19 +105,25 @@ class LoadResult:
 
 @dataclass(frozen=True)
 class Task:
-    """One dump file's load: the tables it fills, and the tasks whose tables it reads."""
+    """One dump file's load: the tables it fills, and the tasks whose tables it reads.
+
+    `in_place` tasks write into the new database even on SQLite, where the other lanes write
+    into scratch files copied in at the end: the biggest tables, one task after the other,
+    so they are never copied (and posts read the revisions from the same database).
+    """
 
     file: str
     tables: tuple[str, ...]
     after: tuple[str, ...] = ()
+    in_place: bool = False
 
 
 # In an order that satisfies `after`; Tags.xml is read first, by the import itself, since
 # every post needs the tags' ids.
 TASKS = (
     Task("Users.xml", ("users",)),
-    Task("PostHistory.xml", ("post_history",)),
-    Task("Posts.xml", ("posts", "post_tags"), after=("PostHistory.xml",)),
+    Task("PostHistory.xml", ("post_history",), in_place=True),
+    Task("Posts.xml", ("posts", "post_tags"), after=("PostHistory.xml",), in_place=True),
     Task("Comments.xml", ("comments",)),
     Task("Votes.xml", ("votes",)),
     Task("PostLinks.xml", ("post_links",)),
@@ -136,10 +142,7 @@ class DumpLoader:
         site: Site,
         reporter: Reporter,
         renderer: Renderer | None = None,
-        history: str | None = "",
     ) -> None:
-        """`history` is where posts look up their revisions: "" for this database's
-        `post_history`, "NAME." for an attached database's, None for nowhere."""
         self.db = db
         self.renderer = renderer or Renderer(helpers=0)
         self.source = source
@@ -147,7 +150,7 @@ class DumpLoader:
         self.reporter = reporter
         self.result = LoadResult()
         self.links = link_context(site)
-        self.history = history if "PostHistory.xml" in source.files else None
+        self.has_history = "PostHistory.xml" in source.files
         self.tag_ids: dict[str, int] = {}
         self.new_tags: dict[str, list[int]] = {}  # name -> [id, questions]
         self.next_tag_id = 1
@@ -297,14 +300,14 @@ class DumpLoader:
         tag_id = self._tag_id
         links = self.links
 
-        history = self.history
+        history = self.has_history
 
         def prepare(batch: list[Row]) -> Callable[[], None]:
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
-            if history is not None and batch:
-                self._add_revisions(batch, at_id, history)
+            if history and batch:
+                self._add_revisions(batch, at_id)
 
             def complete() -> None:
                 for values, html in zip(batch, result(), strict=True):
@@ -325,7 +328,7 @@ class DumpLoader:
                     self.post_tags.append((post_id, tag_id(name)))
             return True
 
-        extra = ("body_markdown", "locked_date") if history is not None else ()
+        extra = ("body_markdown", "locked_date") if history else ()
         self._each_row(POSTS, converter, keep, prepare, extra)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
@@ -334,12 +337,12 @@ class DumpLoader:
         ]
         self.result.new_tags = len(self.result.new_tag_rows)
 
-    def _add_revisions(self, batch: list[Row], at_id: int, history: str) -> None:
+    def _add_revisions(self, batch: list[Row], at_id: int) -> None:
         """Append each post's Markdown (its latest body revision) and lock date to its row."""
         types = ", ".join(str(t) for t in (*BODY_HISTORY_TYPES, LOCKED, UNLOCKED))
         found = self.db.rows_for_ids(
             "SELECT post_id, history_type, creation_date, id, text"
-            f" FROM {history}post_history WHERE post_id {{ids}} AND history_type IN ({types})",
+            f" FROM post_history WHERE post_id {{ids}} AND history_type IN ({types})",
             [int(values[at_id]) for values in batch],  # type: ignore[call-overload]
         )
         body: dict[int, tuple[object, int, str]] = {}

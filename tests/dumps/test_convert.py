@@ -1,0 +1,50 @@
+"""Dates from a dump are stored exactly as Django would store the same moment."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pnyx.dumps.convert import parse_date
+
+
+def test_dump_dates_are_stored_as_django_stores_them() -> None:
+    randomness = random.Random(7)
+    start = datetime(2008, 7, 31)
+    for _ in range(20_000):
+        moment = start + timedelta(seconds=randomness.randrange(20 * 365 * 86400))
+        moment = moment.replace(
+            microsecond=randomness.choice([0, randomness.randrange(1000)]) * 1000
+        )
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+        assert parse_date(text) == moment.isoformat(" "), text
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("2014-01-21T20:26:05.383", "2014-01-21 20:26:05.383000"),
+        ("2014-01-21T20:26:05.000", "2014-01-21 20:26:05"),
+        ("2014-01-21T20:26:05", "2014-01-21 20:26:05"),
+        ("2014-01-21 20:26:05.5", "2014-01-21 20:26:05.500000"),
+        ("2014-01-21T21:26:05.383+01:00", "2014-01-21 20:26:05.383000"),
+    ],
+)
+def test_other_date_shapes_are_normalised(text: str, stored: str) -> None:
+    assert parse_date(text) == stored
+
+
+@pytest.mark.parametrize(
+    "text", ["2016-02-30T00:00:00.000", "2016-01-26T25:00:00.000", "yesterday", "2016-01-26T00:0"]
+)
+def test_impossible_dates_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(text)
+
+
+def test_the_timezone_is_utc() -> None:
+    assert datetime.fromisoformat(parse_date("2020-05-01T10:00:00.000")).replace(
+        tzinfo=UTC
+    ) == datetime(2020, 5, 1, 10, tzinfo=UTC)
