@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def prepare_data_dir(data_dir: Path) -> None:
     """Create the data directory and check that it can be written, or say why not."""
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".write-test"
+        # One probe per process: several start at once (server workers, import lanes).
+        probe = data_dir / f".write-test-{os.getpid()}"
         probe.write_text("ok")
         probe.unlink()
     except OSError as exc:
@@ -100,7 +102,17 @@ def secret_key(data_dir: Path) -> str:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return path.read_text().strip()
+        return _written_key(path)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+def _written_key(path: Path) -> str:
+    """The key another process has just created, once it has written it."""
+    for _ in range(100):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise ConfigurationError(f"{path} is empty: delete it and start again")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,25 +145,32 @@ class SqliteBulk(BulkConnection):
     def drop(self, item: Deferred) -> None:
         self.conn.execute(f'DROP {item.kind.upper()} "{item.name}"')
 
+    @contextmanager
+    def attached(self, path: Path, alias: str) -> Iterator[None]:
+        """The database file at `path` attached as `alias`, in a transaction of its own
+        (SQLite attaches only outside a transaction)."""
+        self.release()
+        self.conn.execute(f"ATTACH DATABASE ? AS {alias}", [str(path)])
+        try:
+            self.conn.execute("BEGIN")
+            yield
+            self.conn.execute("COMMIT")
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            self.conn.execute(f"DETACH DATABASE {alias}")
+            self.conn.execute("BEGIN")
+
     def copy_from(self, path: Path, tables: Sequence[str]) -> None:
         """Copy `tables`, empty here, from the database file at `path` (same schema).
 
         SQLite copies the records and index entries of a table as they are when the two
         tables and their indexes match and the target is empty (the "transfer
-        optimisation"), far faster than inserting rows. Attaching needs no open transaction.
+        optimisation"), far faster than inserting rows.
         """
-        self.release()
-        self.conn.execute("ATTACH DATABASE ? AS part", [str(path)])
-        try:
-            self.conn.execute("BEGIN")
+        with self.attached(path, "part"):
             for table in tables:
                 self.conn.execute(f'INSERT INTO main."{table}" SELECT * FROM part."{table}"')
-            self.conn.execute("COMMIT")
-        finally:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            self.conn.execute("DETACH DATABASE part")
-            self.conn.execute("BEGIN")
 
     def commit(self) -> None:
         """Commit, then (when `final`) leave the file as every Pnyx database is: WAL."""

@@ -22,9 +22,9 @@ import psycopg
 from django.db import transaction
 
 from pnyx.dumps import target as targets
-from pnyx.dumps.bulk import BulkConnection, PostgresBulk, SqliteBulk
-from pnyx.dumps.lanes import Lanes, build, lanes_for, run_tasks
-from pnyx.dumps.loader import SEQUENCE_TABLES, TASKS, DumpLoader, LoadResult
+from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
+from pnyx.dumps.lanes import REPLIES_TABLE, LanePool, Lanes, build, finishing_tasks, lanes_for
+from pnyx.dumps.loader import SEQUENCE_TABLES, TASKS, DumpLoader, LoadResult, Task
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.rendering import Renderer, helpers_for
 from pnyx.dumps.source import DumpSource, open_dump
@@ -170,77 +170,111 @@ def _load(
     jobs: int,
     work: Path,
 ) -> LoadResult:
-    """Fill the new database: the tags, every other file as a task (in this process, or side
-    by side in `jobs` lanes), the finishing passes, and the triggers again."""
+    """Fill the new database: the tags, every other file as a task, the finishing steps, and
+    the triggers again; in this process, or side by side in `jobs` lanes (see `lanes`)."""
     present = [task for task in TASKS if task.file in source.files]
     if new.is_sqlite and jobs > 1:
         template = work / "lanes" / "empty.sqlite3"
         template.parent.mkdir(parents=True)
         targets.copy_sqlite(new, template)  # the migrated, empty database
     db = _open_bulk(new)
-    renderer: Renderer | None = None
+    renderer = Renderer(0)
     try:
         deferred = db.deferrable()
-        keep_indexes = new.is_sqlite and jobs > 1  # for SQLite's transfer from each lane's file
+        # SQLite lanes' tables are copied in with their indexes, which must exist here then.
+        keep_indexes = new.is_sqlite and jobs > 1
         for item in deferred:
             if not (keep_indexes and item.kind == "index"):
                 db.drop(item)
-        if jobs > 1:
-            renderer = Renderer(0)
-        else:
-            rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
-            renderer = Renderer(helpers_for(sum(f.size for f in rendered if f)))
         loader = DumpLoader(db, source, site, reporter, renderer)
         loader.load_tags()
-        built: set[str] = set()
-        if not keep_indexes:
-            build(db, deferred, ("tags",), kinds=("index",))
         result = loader.result
         result.missing_files.extend(t.file for t in TASKS if t.file not in source.files)
+        loaded = {"tags", *(table for task in present for table in task.tables)}
         if jobs > 1:
-            # The lanes' connections must see the tags and the dropped indexes, and an SQLite
-            # lane must be able to write into the new database.
-            if isinstance(db, SqliteBulk):
-                db.release()
-            else:
-                db.commit()
-            lanes = Lanes(
-                source, site, new.url, new.is_sqlite, deferred, work / "lanes",
-                loader.tag_ids, loader.next_tag_id,
-            )  # fmt: skip
-            result.add(run_tasks(lanes, present, jobs, reporter))
-            built.update(table for task in present for table in task.tables)
-            if isinstance(db, SqliteBulk):
-                db.resume()
-                with reporter.step("copying the lanes' tables"):
-                    for task in present:
-                        if not task.in_place:
-                            db.copy_from(lanes.scratch(task), task.tables)
-                            lanes.scratch(task).unlink()
-            renderer.close()
-            renderer = Renderer(jobs - 1)
-            loader.renderer = renderer
+            _load_in_lanes(db, loader, new, source, site, reporter, jobs, work, deferred, present)
         else:
+            renderer.close()
+            rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
+            loader.renderer = renderer = Renderer(helpers_for(sum(f.size for f in rendered if f)))
+            build(db, deferred, ("tags",), kinds=("index",))
             for task in present:
                 loader.run(task)
                 build(db, deferred, task.tables, kinds=("index",))
-                built.update(task.tables)
-        loader.insert_new_tags(result.new_tag_rows)
-        with reporter.step("indexes"):
-            if not keep_indexes:
-                others = {item.table for item in deferred} - built - {"tags"}
+            loader.insert_new_tags(result.new_tag_rows)
+            with reporter.step("indexes"):
+                others = {item.table for item in deferred} - loaded
                 build(db, deferred, tuple(others), kinds=("index",))
-            build(db, deferred, tuple({item.table for item in deferred}), kinds=("trigger",))
-        loader.finish(result.comments_with_mentions)
+            loader.finish(result.comments_with_mentions)
+        # After the replies' UPDATE: an SQLite trigger would fire once per row.
+        build(db, deferred, tuple({item.table for item in deferred}), kinds=("trigger",))
         db.reset_sequences(SEQUENCE_TABLES)
         _record(db, source.name, result)
         db.execute("ANALYZE")
         db.commit()
     finally:
-        if renderer is not None:
-            renderer.close()
+        renderer.close()
         db.close()
     return result
+
+
+def _load_in_lanes(
+    db: BulkConnection,
+    loader: DumpLoader,
+    new: targets.TargetDatabase,
+    source: DumpSource,
+    site: Site,
+    reporter: Reporter,
+    jobs: int,
+    work: Path,
+    deferred: list[Deferred],
+    present: list[Task],
+) -> None:
+    """The files, then the replies and checks, in `jobs` lane processes; see `lanes`."""
+    result = loader.result
+    if isinstance(db, SqliteBulk):
+        db.release()  # a lane writes posts and their history into the new database
+    else:
+        build(db, deferred, ("tags",), kinds=("index",))
+        db.commit()  # the lanes' connections must see the tags and the dropped indexes
+    lanes = Lanes(
+        source, site, new.url, new.is_sqlite, deferred, work / "lanes",
+        loader.tag_ids, loader.next_tag_id,
+    )  # fmt: skip
+    with LanePool(jobs) as pool:
+        result.add(pool.run(lanes, present, reporter))
+        if isinstance(db, SqliteBulk):
+            db.resume()
+            with reporter.step("copying the lanes' tables"):
+                for task in present:
+                    if not task.in_place:
+                        db.copy_from(lanes.scratch(task), task.tables)
+                        lanes.scratch(task).unlink()
+        loader.insert_new_tags(result.new_tag_rows)
+        if not isinstance(db, SqliteBulk):
+            with reporter.step("indexes"):
+                loaded = {"tags", *(table for task in present for table in task.tables)}
+                others = {item.table for item in deferred} - loaded
+                build(db, deferred, tuple(others), kinds=("index",))
+        replies = result.comments_with_mentions > 0
+        tasks = finishing_tasks(jobs, replies)
+        with reporter.step("comment replies and checks"):
+            if isinstance(db, SqliteBulk):
+                db.release()
+            else:
+                db.execute(f"CREATE UNLOGGED TABLE {REPLIES_TABLE} (id bigint, html text)")
+                db.commit()
+            result.add(pool.run(lanes, tasks, reporter))
+            if isinstance(db, SqliteBulk):
+                db.resume()
+                for task in tasks:
+                    if task.file != "checks":
+                        with db.attached(lanes.scratch(task), "part"):
+                            loader.apply_replies("part.comment_html")
+            else:
+                db.execute(f"CREATE UNIQUE INDEX ON {REPLIES_TABLE} (id)")
+                loader.apply_replies(REPLIES_TABLE)
+                db.execute(f"DROP TABLE {REPLIES_TABLE}")
 
 
 def _record(db: BulkConnection, source_name: str, result: LoadResult) -> None:

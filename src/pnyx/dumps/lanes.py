@@ -71,28 +71,53 @@ class LaneFailed(Exception):
     """A lane stopped on something other than a problem of the dump (its traceback says what)."""
 
 
-def run_tasks(lanes: Lanes, tasks: list[Task], jobs: int, reporter: Reporter) -> LoadResult:
-    """Run `tasks` in `jobs` processes; return what they loaded, or raise what stopped one."""
-    context = multiprocessing.get_context("spawn")
-    size = {task.file: lanes.source.files[task.file].size for task in tasks}
-    pending = sorted(tasks, key=lambda task: size[task.file], reverse=True)
-    done: set[str] = set()
-    files_here = {task.file for task in tasks}
-    result = LoadResult()
-    workers: list[tuple[BaseProcess, Connection]] = []
-    busy: dict[Connection, Task] = {}
-    try:
-        for _ in range(min(jobs, len(tasks))):
+class LanePool:
+    """`jobs` lane processes, started once for the files and the finishing steps after them.
+
+    Leaving the `with` block stops them, or kills them if the import is failing."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.workers: list[tuple[BaseProcess, Connection]] = []
+
+    def __enter__(self) -> LanePool:
+        context = multiprocessing.get_context("spawn")
+        for _ in range(self.jobs):
             parent, child = context.Pipe()
             started = context.Process(target=lane_main, args=(child, os.getpid()), daemon=True)
             started.start()
             child.close()
-            workers.append((started, parent))
-        idle = [conn for _, conn in workers]
+            self.workers.append((started, parent))
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        if failure[0] is None:
+            for _, conn in self.workers:
+                conn.send(("stop",))
+            for lane, _ in self.workers:
+                lane.join(timeout=10)
+        for lane, conn in self.workers:
+            if lane.is_alive():
+                lane.kill()
+                lane.join()
+            conn.close()
+
+    def run(self, lanes: Lanes, tasks: list[Task], reporter: Reporter) -> LoadResult:
+        """Run `tasks`, the biggest first once what each reads is in; return what they
+        loaded, or raise what stopped one of them."""
+        files = lanes.source.files
+        pending = sorted(
+            tasks, key=lambda t: files[t.file].size if t.file in files else 0, reverse=True
+        )
+        waits_for = {task.file for task in tasks}
+        done: set[str] = set()
+        result = LoadResult()
+        busy: dict[Connection, Task] = {}
+        idle = [conn for _, conn in self.workers]
         while pending or busy:
             for conn in list(idle):
                 ready = next(
-                    (t for t in pending if all(a in done or a not in files_here for a in t.after)),
+                    (t for t in pending if all(a in done or a not in waits_for for a in t.after)),
                     None,
                 )
                 if ready is None:
@@ -107,8 +132,8 @@ def run_tasks(lanes: Lanes, tasks: list[Task], jobs: int, reporter: Reporter) ->
                 conn = cast(Connection, ready_conn)
                 try:
                     message = conn.recv()
-                except EOFError as exc:
-                    raise LaneFailed(f"a helper process loading {busy[conn].file} died") from exc
+                except (EOFError, OSError) as exc:
+                    raise LaneFailed(f"the helper process for {busy[conn].file} died") from exc
                 kind = message[0]
                 if kind == "start":
                     reporter.start_file(message[1], message[2])
@@ -123,18 +148,19 @@ def run_tasks(lanes: Lanes, tasks: list[Task], jobs: int, reporter: Reporter) ->
                 elif kind == "dump-error":
                     raise message[1]
                 else:
-                    raise LaneFailed(f"loading {busy[conn].file} failed:\n{message[1]}")
-        for _, lane_conn in workers:
-            lane_conn.send(("stop",))
-        for lane, _ in workers:
-            lane.join(timeout=10)
-    finally:
-        for lane, lane_conn in workers:
-            if lane.is_alive():
-                lane.kill()
-                lane.join()
-            lane_conn.close()
-    return result
+                    raise LaneFailed(f"{busy[conn].file} failed:\n{message[1]}")
+        return result
+
+
+REPLIES_TABLE = "pnyx_import_replies"  # PostgreSQL: where the lanes put rendered replies
+
+
+def finishing_tasks(jobs: int, replies: bool) -> list[Task]:
+    """The steps after the files, as tasks: the `@name` replies shared out, and the checks."""
+    tasks = [Task("checks", (), parts=1)]
+    if replies:
+        tasks += [Task(f"replies-{part + 1}", (), part=part, parts=jobs) for part in range(jobs)]
+    return tasks
 
 
 class _PipeReporter(Reporter):
@@ -178,6 +204,8 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
     from pnyx.dumps.loader import DumpLoader
 
+    if task.parts:
+        return _finish(lanes, task, reporter)
     db: BulkConnection
     if not lanes.is_sqlite:
         db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
@@ -207,6 +235,35 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     finally:
         db.close()
     return result
+
+
+def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
+    """A finishing step, reading the new database (which nobody writes meanwhile)."""
+    from pnyx.dumps import target as targets
+    from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
+    from pnyx.dumps.loader import DumpLoader
+
+    db: BulkConnection
+    into = REPLIES_TABLE
+    if lanes.is_sqlite:
+        conn = targets.connect_sqlite(targets.TargetDatabase(lanes.target_url))
+        if task.file != "checks":  # SQLite: into a file of this lane's, copied in after
+            conn.execute("ATTACH DATABASE ? AS out", [str(lanes.scratch(task))])
+            conn.execute("CREATE TABLE out.comment_html (id INTEGER PRIMARY KEY, html text)")
+            into = "out.comment_html"
+        db = SqliteBulk(conn, final=False)
+    else:
+        db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
+    try:
+        loader = DumpLoader(db, lanes.source, lanes.site, reporter)
+        if task.file == "checks":
+            loader.count_dangling()
+        else:
+            loader.render_replies(into, task.part, task.parts)
+        db.commit()
+    finally:
+        db.close()
+    return loader.result
 
 
 def _without_autoincrement(conn: sqlite3.Connection, table: str) -> None:

@@ -116,6 +116,8 @@ class Task:
     tables: tuple[str, ...]
     after: tuple[str, ...] = ()
     in_place: bool = False
+    part: int = 0  # for the finishing steps: this task's share of the work,
+    parts: int = 0  # out of `parts` (0: a file's load)
 
 
 # In an order that satisfies `after`; Tags.xml is read first, by the import itself, since
@@ -451,25 +453,30 @@ class DumpLoader:
         """What needs every file loaded: the `@name` replies, and the dangling references."""
         with self.reporter.step("comment replies"):
             if comments_with_mentions:
-                self.resolve_mentions()
+                temp_id = "INTEGER PRIMARY KEY" if self.db.is_sqlite else "bigint PRIMARY KEY"
+                self.db.execute(f"CREATE TEMPORARY TABLE comment_html (id {temp_id}, html text)")
+                self.render_replies("comment_html")
+                self.apply_replies("comment_html")
+                self.db.execute("DROP TABLE comment_html")
         with self.reporter.step("checks"):
             self.count_dangling()
 
-    def resolve_mentions(self) -> None:
-        """Render the comments that hold an `@`, knowing who spoke before them on their post."""
-        temp_id = "INTEGER PRIMARY KEY" if self.db.is_sqlite else "bigint PRIMARY KEY"
-        self.db.execute(f"CREATE TEMPORARY TABLE comment_html (id {temp_id}, html text)")
+    def render_replies(self, into: str, part: int = 0, parts: int = 1) -> None:
+        """Render the comments that hold an `@`, knowing who spoke before them on their post,
+        into the table `into` (id, html); with `parts`, only those of posts whose id leaves
+        `part` when divided by `parts`, so that several processes can share the work."""
+        share = f" AND c.post_id % {int(parts)} = {int(part)}" if parts > 1 else ""
         rows = self.db.stream(
             "SELECT c.id, c.post_id, c.text, c.user_id, u.display_name, p.owner_id,"
             " o.display_name FROM comments c"
             " LEFT JOIN users u ON u.id = c.user_id"
             " LEFT JOIN posts p ON p.id = c.post_id"
             " LEFT JOIN users o ON o.id = p.owner_id"
-            " WHERE c.post_id IN (SELECT post_id FROM comments WHERE text LIKE '%@%')"
+            f" WHERE c.post_id IN (SELECT post_id FROM comments WHERE text LIKE '%@%'){share}"
             " ORDER BY c.post_id, c.creation_date, c.id"
         )
         user_url = site_path(self.site, "user", int(USER_ID), USER_SLUG)
-        pipeline = Pipeline(lambda result: self.db.insert("comment_html", ["id", "html"], result()))
+        pipeline = Pipeline(lambda result: self.db.insert(into, ["id", "html"], result()))
         current_post: object = None
         author: Participant | None = None
         earlier: list[Participant] = []
@@ -490,13 +497,15 @@ class DumpLoader:
             if replies:
                 pipeline.add(self.renderer.submit(render_replies, replies, self.links, user_url))
         pipeline.drain()
-        self.db.execute(
-            "UPDATE comments SET text_html = comment_html.html FROM comment_html"
-            " WHERE comments.id = comment_html.id"
-        )
-        self.db.execute("DROP TABLE comment_html")
 
-    def count_dangling(self) -> None:
+    def apply_replies(self, table: str) -> None:
+        """Store the rendered replies of `table` (id, html) on their comments."""
+        self.db.execute(
+            f"UPDATE comments SET text_html = rendered.html FROM {table} AS rendered"
+            " WHERE comments.id = rendered.id"
+        )
+
+    def count_dangling(self) -> Counter[str]:
         """Count references to posts and users the dump does not have (kept, as in the dump)."""
         checks = {
             "Posts.xml": "SELECT COUNT(*) FROM posts a WHERE a.parent_id IS NOT NULL AND NOT"
@@ -517,3 +526,4 @@ class DumpLoader:
             count = int(self.db.scalar(statement) or 0)
             if count:
                 self.result.dangling[file] = count
+        return self.result.dangling

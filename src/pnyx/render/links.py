@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 # Paths under which Stack Exchange serves a site's posts, users and tags.
@@ -23,11 +24,23 @@ class LinkContext:
     url_prefix: str = ""
     origins: tuple[str, ...] = ()
 
+    @cached_property
+    def hosts(self) -> tuple[str, ...]:
+        """The origins' host names, lower case."""
+        return tuple(host for origin in self.origins if (host := urlsplit(origin).hostname))
+
+
+# What `urlsplit` removes from a URL before reading it.
+URL_NOISE = frozenset("\t\r\n")
+
 
 def localise_href(href: str, context: LinkContext) -> str:
     """Return the Pnyx path for `href` if it points into one of the site's origins, else `href`."""
-    if not context.origins or not href.lower().startswith(("http://", "https://", "//")):
+    lowered = href.lower()
+    if not context.origins or not lowered.startswith(("http://", "https://", "//")):
         return href
+    if not any(host in lowered for host in context.hosts) and URL_NOISE.isdisjoint(href):
+        return href  # most links point elsewhere: no need to take them apart
     try:
         parts = urlsplit(href)
     except ValueError:
@@ -35,8 +48,7 @@ def localise_href(href: str, context: LinkContext) -> str:
         # nowhere local; nh3 would drop an href whose rewrite raised, so keep it as written.
         return href
     host = (parts.hostname or "").lower()
-    for origin in context.origins:
-        origin_host = urlsplit(origin).hostname
+    for origin_host in context.hosts:
         if host == origin_host and LOCAL_PATH_RE.match(parts.path or "/"):
             local = context.url_prefix + parts.path
             if parts.query:
