@@ -84,7 +84,7 @@ class LanePool:
         context = multiprocessing.get_context("spawn")
         for _ in range(self.jobs):
             parent, child = context.Pipe()
-            started = context.Process(target=lane_main, args=(child, os.getpid()), daemon=True)
+            started = context.Process(target=lane_main, args=(child, os.getpid()))
             started.start()
             child.close()
             self.workers.append((started, parent))
@@ -157,9 +157,10 @@ REPLIES_TABLE = "pnyx_import_replies"  # PostgreSQL: where the lanes put rendere
 
 def finishing_tasks(jobs: int, replies: bool) -> list[Task]:
     """The steps after the files, as tasks: the `@name` replies shared out, and the checks."""
-    tasks = [Task("checks", (), parts=1)]
+    tasks = [Task("checks", (), parts=1)]  # first: the longest single piece
     if replies:
-        tasks += [Task(f"replies-{part + 1}", (), part=part, parts=jobs) for part in range(jobs)]
+        parts = 2 * jobs  # smaller shares even out between lanes
+        tasks += [Task(f"replies-{part + 1}", (), part=part, parts=parts) for part in range(parts)]
     return tasks
 
 
@@ -203,6 +204,7 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     from pnyx.dumps import target as targets
     from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
     from pnyx.dumps.loader import DumpLoader
+    from pnyx.dumps.rendering import Renderer
 
     if task.parts:
         return _finish(lanes, task, reporter)
@@ -225,14 +227,18 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         db = SqliteBulk(conn, final=False)
         for item in db.deferrable():
             db.drop(item)
+    # The posts are the longest task and wait for the history: their bodies are sanitised
+    # in a process of their own, which takes up the core the other lanes leave at the end.
+    renderer = Renderer(1 if task.file == "Posts.xml" else 0)
     try:
-        loader = DumpLoader(db, lanes.source, lanes.site, reporter)
+        loader = DumpLoader(db, lanes.source, lanes.site, reporter, renderer)
         loader.tag_ids = dict(lanes.tag_ids)
         loader.next_tag_id = lanes.next_tag_id
         result = loader.run(task)
         build(db, lanes.deferred, task.tables, kinds=("index",))
         db.commit()
     finally:
+        renderer.close()
         db.close()
     return result
 
