@@ -245,7 +245,7 @@ def _load_in_lanes(
         result.add(pool.run(lanes, present, reporter))
         if isinstance(db, SqliteBulk):
             db.resume()
-            with reporter.step("copying the lanes' tables"):
+            with reporter.step("copying tables from the lanes"):
                 for task in present:
                     if not task.in_place:
                         db.copy_from(lanes.scratch(task), task.tables)
