@@ -323,6 +323,10 @@ def _drop_old(site: Site | None, old_url: str, reporter: Reporter) -> None:
     scratch = Site(name=site.name, database_url=old_url)
     registry.forget_connection(scratch)
     try:
+        # Running servers follow the switch within a second (`registry.CHECK_SECONDS`); a
+        # request already reading the old database may finish first. An SQLite file stays
+        # readable to whoever has it open, a PostgreSQL database does not.
+        targets.wait_until_unused(old, seconds=5 * registry.CHECK_SECONDS)
         targets.drop(old)
     except (OSError, psycopg.Error) as exc:
         reporter.note(f"the previous database {old.name} could not be dropped: {exc}")

@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -136,6 +137,21 @@ def drop(target: TargetDatabase) -> None:
             Path(f"{target.name}{suffix}").unlink(missing_ok=True)
         return
     drop_database(target.config)
+
+
+def wait_until_unused(target: TargetDatabase, seconds: float) -> None:
+    """Wait (at most `seconds`) until no other session uses the PostgreSQL database."""
+    if target.is_sqlite:
+        return
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(**_admin_conninfo(target.config), autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [target.name]
+            ).fetchone()
+            if not row or not row[0]:
+                return
+            time.sleep(0.1)
 
 
 def exists(target: TargetDatabase) -> bool:

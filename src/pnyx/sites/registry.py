@@ -1,7 +1,10 @@
 """Finding sites by name or host, and opening their databases on demand.
 
 Site rows are few and change rarely, so each process keeps them in memory; a name it does not know
-is looked up again, so a site created by another process is found on its first request.
+is looked up again, so a site created by another process is found on its first request. Which
+database each site uses is checked every second (one small query), so that when an import
+switches a site to a new database every process follows within a second, before the import
+drops the old one.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import contextlib
 import threading
 import time
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from pnyx.dbconfig import database_settings
 from pnyx.network.models import Site
@@ -19,9 +22,13 @@ _lock = threading.Lock()
 _by_name: dict[str, Site] = {}
 _by_host: dict[str, Site] = {}
 _loaded_at = 0.0
+_checked_at = 0.0
+_databases: list[tuple[int, str]] = []  # (site id, database URL) as last loaded
 # Long enough to spare the network database a query per request, short enough that an edited
 # site (a new origin or host name) shows up everywhere within a minute.
 RELOAD_SECONDS = 60.0
+# How soon a site's move to another database is followed (`pnyx import --replace` waits for it).
+CHECK_SECONDS = 1.0
 # Kept in an alias's settings: the site database URL the alias was made for.
 URL_KEY = "PNYX_DATABASE_URL"
 
@@ -52,7 +59,9 @@ def ensure_connection(site: Site) -> None:
     opened = getattr(connections._connections, alias, None)  # type: ignore[attr-defined]
     if opened is not None and opened.settings_dict is not connections.settings[alias]:
         try:
-            opened.close()
+            # The old database may be gone already (an import dropped it after the switch).
+            with contextlib.suppress(DatabaseError):
+                opened.close()
         finally:
             delattr(connections._connections, alias)  # type: ignore[attr-defined]
 
@@ -70,8 +79,8 @@ def forget_connection(site: Site) -> None:
 
 
 def reload_sites() -> None:
-    global _loaded_at
-    sites = list(Site.objects.using("default").all())
+    global _loaded_at, _checked_at, _databases
+    sites = list(Site.objects.using("default").order_by("pk"))
     with _lock:
         _by_name.clear()
         _by_host.clear()
@@ -79,12 +88,23 @@ def reload_sites() -> None:
             _by_name[site.name] = site
             for host in site.hostnames:
                 _by_host[host.lower()] = site
-        _loaded_at = time.monotonic()
+        _databases = [(site.pk, site.database_url) for site in sites]
+        _loaded_at = _checked_at = time.monotonic()
+
+
+def _databases_now() -> list[tuple[int, str]]:
+    return list(Site.objects.using("default").order_by("pk").values_list("pk", "database_url"))
 
 
 def _maybe_reload(force: bool = False) -> None:
-    if force or time.monotonic() - _loaded_at > RELOAD_SECONDS:
+    global _checked_at
+    now = time.monotonic()
+    if force or now - _loaded_at > RELOAD_SECONDS:
         reload_sites()
+    elif now - _checked_at > CHECK_SECONDS:
+        _checked_at = now
+        if _databases_now() != _databases:
+            reload_sites()
 
 
 def site_by_name(name: str) -> Site | None:
