@@ -65,9 +65,11 @@ def _tree_rss_kb(pid: int) -> int:
             for line in status:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
-        with open(f"/proc/{pid}/task/{pid}/children") as children:
-            for child in children.read().split():
-                total += _tree_rss_kb(int(child))
+        # Every thread's children: a process started from a thread is listed under it.
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            with open(thread / "children") as children:
+                for child in children.read().split():
+                    total += _tree_rss_kb(int(child))
     except (OSError, ValueError):
         pass
     return total

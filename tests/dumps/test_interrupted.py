@@ -154,7 +154,8 @@ def test_a_killed_import_leaves_the_site_and_the_next_run_cleans_up(
     folder = make_dump()
     killed, helpers = _stopped_half_way(folder, site.name, signal.SIGKILL, jobs)
     assert killed.returncode == -signal.SIGKILL
-    assert len(helpers) >= (2 if jobs == "2" else 0)  # and multiprocessing's tracker
+    # The second lane's process (the first is a thread), and multiprocessing's tracker.
+    assert len(helpers) >= (1 if jobs == "2" else 0)
     assert _gone(helpers), "lanes kept running after the import was killed"
     _assert_unchanged(site)
     half_made = leftovers(site.database_url, keep=site.database_url)

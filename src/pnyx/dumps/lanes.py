@@ -15,10 +15,14 @@ process writing behind it; Ctrl-C and SIGTERM stop the lanes before the import u
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
 import sqlite3
+import threading
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -72,22 +76,31 @@ class LaneFailed(Exception):
 
 
 class LanePool:
-    """`jobs` lane processes, started once for the files and the finishing steps after them.
+    """`jobs` lanes, started once for the files and the finishing steps after them.
 
-    Leaving the `with` block stops them, or kills them if the import is failing."""
+    The first lane is a thread of the import's own process, which has nothing else to do but
+    wait meanwhile (and holds Django, the parser and the renderers already: a process less
+    to fill memory with them); the others are processes. Leaving the `with` block stops
+    them, or kills the processes if the import is failing (the thread dies with the import).
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.workers: list[tuple[BaseProcess, Connection]] = []
+        self.workers: list[tuple[BaseProcess | threading.Thread, Connection]] = []
 
     def __enter__(self) -> LanePool:
         context = multiprocessing.get_context("spawn")
-        for _ in range(self.jobs):
+        for number in range(self.jobs):
             parent, child = context.Pipe()
-            started = context.Process(target=lane_main, args=(child, os.getpid()))
-            started.start()
-            child.close()
-            self.workers.append((started, parent))
+            lane: BaseProcess | threading.Thread
+            if number == 0:
+                lane = threading.Thread(target=serve, args=(child,), daemon=True)
+                lane.start()
+            else:
+                lane = context.Process(target=lane_main, args=(child, os.getpid()))
+                lane.start()
+                child.close()
+            self.workers.append((lane, parent))
         return self
 
     def __exit__(self, *failure: object) -> None:
@@ -97,7 +110,7 @@ class LanePool:
             for lane, _ in self.workers:
                 lane.join(timeout=10)
         for lane, conn in self.workers:
-            if lane.is_alive():
+            if isinstance(lane, BaseProcess) and lane.is_alive():
                 lane.kill()
                 lane.join()
             conn.close()
@@ -183,21 +196,37 @@ class _PipeReporter(Reporter):
 
 
 def serve(conn: Connection) -> None:
-    """In a lane process: run the tasks the import sends until told to stop."""
+    """In a lane: run the tasks the import sends until told to stop (or until it is gone)."""
     while True:
         try:
             message = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             return
         if message[0] != "task":
             return
         lanes, task = message[1], message[2]
         try:
-            conn.send(("done", _run(lanes, task, _PipeReporter(conn))))
-        except DumpError as exc:
-            conn.send(("dump-error", exc))
-        except Exception:  # sent whole to the import, which stops and reports it
-            conn.send(("failed", traceback.format_exc()))
+            try:
+                reply: tuple[str, object] = ("done", _run(lanes, task, _PipeReporter(conn)))
+            except DumpError as exc:
+                reply = ("dump-error", exc)
+            except Exception:  # sent whole to the import, which stops and reports it
+                reply = ("failed", traceback.format_exc())
+            conn.send(reply)
+        except OSError:  # the import stopped listening: it is failing or gone
+            return
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Return what a task freed to the system, so the lanes' memory stays flat.
+
+    Texts are allocated with malloc, and glibc keeps freed blocks for reuse: after a task
+    that read big texts a lane would go on holding them (and the next lane's task its own).
+    """
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:

@@ -59,6 +59,9 @@ from pnyx.render.mentions import Participant, conversation
 from pnyx.sites.paths import link_context, site_path
 
 BATCH_ROWS = 5000
+# Posts and revisions carry whole texts: smaller batches keep memory flat (5,000 posts with
+# their HTML and Markdown are 15 MB, and Python keeps what it once held).
+TEXT_BATCH_ROWS = 1000
 POST_TAG_COLUMNS = ["post_id", "tag_id"]
 BODY_HISTORY_TYPES = (2, 5, 8)
 LOCKED, UNLOCKED = 14, 15
@@ -181,6 +184,7 @@ class DumpLoader:
             self.result.missing_files.append(table.file)
             return
         columns = [*table.columns, *extra_columns]
+        batch_rows = TEXT_BATCH_ROWS if table in (POSTS, POST_HISTORY) else BATCH_ROWS
         label = dump_file.label
         written = 0
 
@@ -191,7 +195,7 @@ class DumpLoader:
                 complete()
             written += self._write(table.db_table, columns, batch, post_tags, label)
 
-        pipeline = Pipeline(finish)
+        pipeline = Pipeline(finish, self.renderer.depth)
 
         def hand_over(batch: list[Row]) -> None:
             post_tags, self.post_tags = self.post_tags, []
@@ -205,7 +209,7 @@ class DumpLoader:
                 values = converter(element)
                 if keep is None or keep(values):
                     batch.append(values)
-                    if len(batch) >= BATCH_ROWS:
+                    if len(batch) >= batch_rows:
                         hand_over(batch)
                         batch = []
             except RowProblem as exc:
@@ -476,7 +480,9 @@ class DumpLoader:
             " ORDER BY c.post_id, c.creation_date, c.id"
         )
         user_url = site_path(self.site, "user", int(USER_ID), USER_SLUG)
-        pipeline = Pipeline(lambda result: self.db.insert(into, ["id", "html"], result()))
+        pipeline = Pipeline(
+            lambda result: self.db.insert(into, ["id", "html"], result()), self.renderer.depth
+        )
         current_post: object = None
         author: Participant | None = None
         earlier: list[Participant] = []

@@ -81,6 +81,11 @@ class Renderer:
         future: Future[Any] = self.pool.submit(work, *args)
         return future.result
 
+    @property
+    def depth(self) -> int:
+        """Batches worth keeping in flight: none when rendering here."""
+        return IN_FLIGHT if self.pool is not None else 0
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
@@ -88,15 +93,19 @@ class Renderer:
 
 
 class Pipeline:
-    """Batches waiting for their rendering, finished in the order they were handed over."""
+    """Batches waiting for their rendering, finished in the order they were handed over.
 
-    def __init__(self, finish: Callable[[Any], None]) -> None:
+    With helper processes `depth` batches are in flight, so reading and rendering overlap;
+    without, each batch is finished at once, so memory holds one batch."""
+
+    def __init__(self, finish: Callable[[Any], None], depth: int = IN_FLIGHT) -> None:
         self.finish = finish
+        self.depth = depth
         self.waiting: deque[Any] = deque()
 
     def add(self, item: Any) -> None:
         self.waiting.append(item)
-        while len(self.waiting) > IN_FLIGHT:
+        while len(self.waiting) > self.depth:
             self.finish(self.waiting.popleft())
 
     def drain(self) -> None:
