@@ -310,11 +310,12 @@ def markdown(results: list[Result], command: str, started: str, loads: tuple[str
     lines += [
         "",
         "Import time is the whole `pnyx import` process: start-up, making and migrating the new",
-        "database, the files, indexes, the finishing passes. CPU counts the import's helper",
-        "processes too (a dump over 50 MB of posts and comments is rendered in one helper per",
-        "core but one). Peak memory is the import's and its helpers' resident memory together,",
-        "sampled twice a second, and in brackets the largest single process as the kernel",
-        "counts it. Per file and step (seconds):",
+        "database, the files, indexes, the finishing passes. A dump over 50 MB is loaded in one",
+        "lane per core (the import's own process and one more process per further core; the",
+        "posts' lane sanitises bodies in a helper process), so files run side by side and the",
+        "per-file times below overlap. CPU counts all those processes. Peak memory is their",
+        "resident memory together, sampled twice a second, and in brackets the largest single",
+        "process as the kernel counts it. Per file and step (seconds, from each file's start):",
         "",
     ]
     for r in results:
