@@ -192,7 +192,7 @@ def _load(
         result.missing_files.extend(t.file for t in TASKS if t.file not in source.files)
         loaded = {"tags", *(table for task in present for table in task.tables)}
         if jobs > 1:
-            _load_in_lanes(db, loader, new, source, site, reporter, jobs, work, deferred, present)
+            _load_in_lanes(loader, new, jobs, work, deferred, present)
         else:
             renderer.close()
             rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
@@ -219,18 +219,15 @@ def _load(
 
 
 def _load_in_lanes(
-    db: BulkConnection,
     loader: DumpLoader,
     new: targets.TargetDatabase,
-    source: DumpSource,
-    site: Site,
-    reporter: Reporter,
     jobs: int,
     work: Path,
     deferred: list[Deferred],
     present: list[Task],
 ) -> None:
-    """The files, then the replies and checks, in `jobs` lane processes; see `lanes`."""
+    """The files, then the replies and checks, in `jobs` lanes; see `lanes`."""
+    db, source, site, reporter = loader.db, loader.source, loader.site, loader.reporter
     result = loader.result
     if isinstance(db, SqliteBulk):
         db.release()  # a lane writes posts and their history into the new database
