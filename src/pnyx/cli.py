@@ -36,13 +36,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from pnyx.sites.registry import all_sites
-    from pnyx.sites.services import migrate_site
+    from pnyx.sites.services import default_database_url, migrate_site
+    from pnyx.sites.templates import ensure_template
 
     check_network_database()
     call_command("migrate", database="default", verbosity=args.verbosity, interactive=False)
     for site in all_sites():
         migrate_site(site, verbosity=args.verbosity)
         print(f"site {site.name}: up to date")
+    if default_database_url("template").startswith("sqlite"):
+        ensure_template()  # what imports copy instead of migrating a new database
     return 0
 
 

@@ -31,6 +31,7 @@ from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
 from pnyx.sites import registry
 from pnyx.sites.services import create_database, drop_database, migrate_site
+from pnyx.sites.templates import copy_template
 
 SQLITE_SUFFIX_RE = re.compile(r"--i[0-9a-f]{8}$")
 POSTGRES_SUFFIX_RE = re.compile(r"__i[0-9a-f]{8}$")
@@ -122,7 +123,13 @@ def _conninfo(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def create(target: TargetDatabase) -> None:
-    """Create the empty database and bring its schema up to date with the site migrations."""
+    """Create the empty database with the site schema: on SQLite a copy of the template
+    (`pnyx.sites.templates`), on PostgreSQL by running the site migrations."""
+    if target.is_sqlite:
+        path = Path(target.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        copy_template(path)
+        return
     create_database(target.config)
     scratch = Site(name=f"import-{secrets.token_hex(6)}", database_url=target.url)
     try:

@@ -36,7 +36,7 @@ def site_tables() -> list[str]:
     return sorted(tables)
 
 
-def _first_version() -> int:
+def first_version() -> int:
     """A random start, so that two databases a site has had (a dump import switches to a new
     one; a deleted site's id may be given again) never share a version, and a page cached for
     one is never served for the other."""
@@ -52,7 +52,7 @@ def _sqlite_statements(tables: list[str], quote: Callable[[str], str]) -> list[s
     statements = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} "
         "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
-        f"INSERT OR IGNORE INTO {TABLE} (id, version) VALUES (1, {_first_version()})",
+        f"INSERT OR IGNORE INTO {TABLE} (id, version) VALUES (1, {first_version()})",
     ]
     for table in tables:
         for event in EVENTS:
@@ -70,7 +70,7 @@ def _postgres_statements(tables: list[str], quote: Callable[[str], str]) -> list
     statements = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} "
         "(id smallint PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)",
-        f"INSERT INTO {TABLE} (id, version) VALUES (1, {_first_version()}) "
+        f"INSERT INTO {TABLE} (id, version) VALUES (1, {first_version()}) "
         "ON CONFLICT (id) DO NOTHING",
         f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN UPDATE {TABLE} SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
