@@ -46,6 +46,7 @@ BEGIN, END = "<!-- bench:dumps:begin", "<!-- bench:dumps:end -->"
 FILE_LINE = re.compile(r"^(\w+\.xml): ([\d,]+) rows in ([\d.]+)s")
 STEP_LINE = re.compile(r"^([a-z ]+): done in ([\d.]+)s")
 TARGET_RATIO = 3.0
+SMALL_DUMP_BYTES = 100_000_000
 TARGET_MEMORY_MB = 300.0
 
 
@@ -292,7 +293,7 @@ def markdown(results: list[Result], command: str, started: str, loads: tuple[str
         f"### Latest run: {started}",
         "",
         f"Command: `{command}`. Each import ran as `pnyx import DIR --site bench` into a fresh data",
-        "directory; the bare parse reads the same files with the importer's reader (lxml iterparse,",
+        "directory (best of three for a dump under 100 MB); the bare parse reads the same files with the importer's reader (lxml iterparse,",
         "rows cleared) and does nothing with the rows: the floor an import cannot beat.",
         "",
         *[f"- {line}" for line in machine.lines()],
@@ -378,7 +379,13 @@ def main(argv: list[str]) -> int:
                 flush=True,
             )
             for backend in backends:
-                load, files, steps = import_once(folder, backend, work)
+                # A small dump imports in about a second, where this shared machine's noise
+                # is a third of it: best of three, as the bare parse is best of two.
+                tries = 3 if size < SMALL_DUMP_BYTES else 1
+                load, files, steps = min(
+                    (import_once(folder, backend, work) for _ in range(tries)),
+                    key=lambda attempt: attempt[0].seconds,
+                )
                 result = Result(name, backend, rows, size, bare, load, files, steps)
                 results.append(result)
                 print(
