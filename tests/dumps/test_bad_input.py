@@ -247,3 +247,23 @@ def test_leftovers_of_a_killed_import_are_dropped_by_the_next(
     assert target.exists(target.TargetDatabase(site.database_url))
     shutil.rmtree(work_folder(name), ignore_errors=True)
     delete_site(site)
+
+
+def test_a_lane_that_breaks_stops_the_import_with_a_message(
+    make_dump: Callable[..., Path], capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a problem of the dump but of Pnyx (here: the lane thread's load raises): a clear
+    error, status 2, and no half-made site."""
+    from pnyx.dumps import lanes
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("the lane broke")
+
+    monkeypatch.setattr(lanes, "_run", broken)  # the lane thread runs in this process
+    name = _name()
+    status = run_import(make_dump(), name, "--jobs", "2")
+    error = capsys.readouterr().err
+    assert status == 2
+    assert error.startswith("pnyx: error: ")
+    assert "RuntimeError: the lane broke" in error
+    assert_no_trace(name)

@@ -192,15 +192,27 @@ def test_pipe_tags_are_written_back_as_pipes(
     assert next(xml_rows(tmp_path / "out" / "Posts.xml"))["Tags"] == "|stout|colour|"
 
 
-def test_loading_in_lanes_gives_the_same_rows(beer, imported_sites: list[Any]) -> None:  # type: ignore[no-untyped-def]
+def test_loading_in_lanes_gives_the_same_rows(  # type: ignore[no-untyped-def]
+    beer, imported_sites: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Big dumps are loaded by several processes side by side; the rows must not change."""
     from pnyx.demo.beer import BEER_ARCHIVE, BEER_ORIGIN
+    from pnyx.dumps.lanes import LanePool
 
+    ran_in_lanes: list[str] = []
+    run = LanePool.run
+
+    def spy(pool: LanePool, lanes: Any, tasks: list[Any], reporter: Any) -> Any:
+        ran_in_lanes.extend(task.file for task in tasks)
+        return run(pool, lanes, tasks, reporter)
+
+    monkeypatch.setattr(LanePool, "run", spy)
     report = import_dump(
         ImportRequest(
             BEER_ARCHIVE, site_name=f"h{uuid.uuid4().hex[:8]}", origins=[BEER_ORIGIN], jobs=3
         )
     )
     imported_sites.append(report.site)
+    assert {"Posts.xml", "Comments.xml", "Votes.xml", "replies-1", "checks"} <= set(ran_in_lanes)
     for model in ROUND_TRIP_MODELS:
         assert _rows(beer, model) == _rows(report.site, model), model.__name__

@@ -22,6 +22,7 @@ from psycopg import sql
 from pnyx.dumps.errors import DumpError
 
 Row = Sequence[object]
+SQLITE_IDS_PER_STATEMENT = 500
 INSERT_ERRORS: tuple[type[BaseException], ...] = (
     sqlite3.IntegrityError,
     psycopg.errors.IntegrityError,
@@ -129,8 +130,13 @@ class SqliteBulk(BulkConnection):
             cursor.close()
 
     def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        marks = ", ".join("?" * len(ids))
-        return self.conn.execute(statement.format(ids=f"IN ({marks})"), ids).fetchall()
+        rows: list[tuple[Any, ...]] = []
+        # In slices: SQLite before 3.32 takes at most 999 parameters in a statement.
+        for start in range(0, len(ids), SQLITE_IDS_PER_STATEMENT):
+            chunk = ids[start : start + SQLITE_IDS_PER_STATEMENT]
+            marks = ", ".join("?" * len(chunk))
+            rows += self.conn.execute(statement.format(ids=f"IN ({marks})"), chunk).fetchall()
+        return rows
 
     def deferrable(self) -> list[Deferred]:
         return [

@@ -1,16 +1,19 @@
-"""Loading a dump's files side by side, one helper process per core ("lanes").
+"""Loading a dump's files side by side, one lane per core.
 
-Reading XML and turning its rows into database rows is Python work that one process does on
-one core, so a big dump is loaded by several processes, each taking the next file (the
-biggest first, as soon as the files it reads from are in). On PostgreSQL each lane writes
-into the new database through its own connection and commits its tables with their indexes.
-SQLite has one writer per file, so each file is loaded into a scratch copy of the empty
-database, indexed there, and copied into the new database at the end with SQLite's transfer
-optimisation (`INSERT INTO t SELECT * FROM other.t` into an empty table with the same indexes
-copies records and index entries without decoding them).
+Reading XML and turning its rows into database rows is Python work for one core, so a big
+dump is loaded in several lanes, each taking the next file (the biggest first, as soon as the
+files it reads from are in). The first lane is a thread of the import's own process, the
+others are processes of their own. On PostgreSQL each lane writes into the new database
+through its own connection and commits its tables with their indexes. SQLite has one writer
+per file: posts and their history (`Task.in_place`) go into the new database itself, one
+after the other, and every other file into a scratch copy of the empty database, indexed
+there and copied in at the end with SQLite's transfer optimisation (`INSERT INTO t SELECT *
+FROM other.t` into an empty table with the same indexes copies records and index entries
+without decoding them). The `@name` replies and the checks are then shared out the same way.
 
-A lane dies with the import (Linux's parent-death signal), so a killed import leaves no
-process writing behind it; Ctrl-C and SIGTERM stop the lanes before the import unwinds.
+A lane process dies with the import (Linux's parent-death signal), so a killed import leaves
+no process writing behind it; when the import fails or is interrupted, the lane processes
+are killed and the thread stops at its next progress report.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pnyx.dumps.lane_process import lane_main
 from pnyx.dumps.loader import TASKS, LoadResult, Task
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.source import DumpSource
+from pnyx.errors import PnyxError
 from pnyx.network.models import Site
 
 LANES_FROM_BYTES = 50_000_000  # below, starting lanes costs more than it saves
@@ -71,8 +75,12 @@ class Lanes:
         return self.scratch_dir / f"{task.file.removesuffix('.xml').lower()}.sqlite3"
 
 
-class LaneFailed(Exception):
+class LaneFailed(PnyxError):
     """A lane stopped on something other than a problem of the dump (its traceback says what)."""
+
+
+class LaneCancelled(Exception):
+    """The import is failing or interrupted: the lane thread stops where it is."""
 
 
 class LanePool:
@@ -87,6 +95,7 @@ class LanePool:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.workers: list[tuple[BaseProcess | threading.Thread, Connection]] = []
+        self.cancelled = threading.Event()
 
     def __enter__(self) -> LanePool:
         context = multiprocessing.get_context("spawn")
@@ -94,7 +103,7 @@ class LanePool:
             parent, child = context.Pipe()
             lane: BaseProcess | threading.Thread
             if number == 0:
-                lane = threading.Thread(target=serve, args=(child,), daemon=True)
+                lane = threading.Thread(target=serve, args=(child, self.cancelled), daemon=True)
                 lane.start()
             else:
                 lane = context.Process(target=lane_main, args=(child, os.getpid()))
@@ -109,6 +118,8 @@ class LanePool:
                 conn.send(("stop",))
             for lane, _ in self.workers:
                 lane.join(timeout=10)
+        else:
+            self.cancelled.set()
         for lane, conn in self.workers:
             if isinstance(lane, BaseProcess) and lane.is_alive():
                 lane.kill()
@@ -178,25 +189,30 @@ def finishing_tasks(jobs: int, replies: bool) -> list[Task]:
 
 
 class _PipeReporter(Reporter):
-    """A lane's progress, sent to the import's display."""
+    """A lane's progress, sent to the import's display; where the lane thread learns that
+    the import stopped waiting for it."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, cancelled: threading.Event | None) -> None:
         self.conn = conn
         self.name = ""
+        self.cancelled = cancelled
 
     def start_file(self, name: str, total_bytes: int) -> None:
         self.name = name
         self.conn.send(("start", name, total_bytes))
 
     def advance(self, rows: int, bytes_read: int, name: str | None = None) -> None:
+        if self.cancelled is not None and self.cancelled.is_set():
+            raise LaneCancelled
         self.conn.send(("advance", name or self.name, rows, bytes_read))
 
     def finish_file(self, rows: int, name: str | None = None) -> None:
         self.conn.send(("finish", name or self.name, rows))
 
 
-def serve(conn: Connection) -> None:
-    """In a lane: run the tasks the import sends until told to stop (or until it is gone)."""
+def serve(conn: Connection, cancelled: threading.Event | None = None) -> None:
+    """In a lane: run the tasks the import sends until told to stop (or until it is gone,
+    or, in the lane thread, until `cancelled` is set)."""
     while True:
         try:
             message = conn.recv()
@@ -207,7 +223,10 @@ def serve(conn: Connection) -> None:
         lanes, task = message[1], message[2]
         try:
             try:
-                reply: tuple[str, object] = ("done", _run(lanes, task, _PipeReporter(conn)))
+                reporter = _PipeReporter(conn, cancelled)
+                reply: tuple[str, object] = ("done", _run(lanes, task, reporter))
+            except LaneCancelled:
+                return
             except DumpError as exc:
                 reply = ("dump-error", exc)
             except Exception:  # sent whole to the import, which stops and reports it

@@ -469,7 +469,7 @@ class DumpLoader:
         """Render the comments that hold an `@`, knowing who spoke before them on their post,
         into the table `into` (id, html); with `parts`, only those of posts whose id leaves
         `part` when divided by `parts`, so that several processes can share the work."""
-        share = f" AND c.post_id % {int(parts)} = {int(part)}" if parts > 1 else ""
+        share = f" AND abs(c.post_id) % {int(parts)} = {int(part)}" if parts > 1 else ""
         rows = self.db.stream(
             "SELECT c.id, c.post_id, c.text, c.user_id, u.display_name, p.owner_id,"
             " o.display_name FROM comments c"
