@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from pnyx.dumps.convert import split_tags
 from pnyx.posts.models import (
@@ -24,6 +25,7 @@ from pnyx.posts.models import (
     Tag,
     Vote,
 )
+from pnyx.sites import registry
 from pnyx.sites.context import activated
 
 from .conftest import xml_rows
@@ -167,3 +169,19 @@ def test_the_question_page_of_an_imported_question_renders(beer, client) -> None
     page = response.content.decode()
     assert "What is a citra hop" in page
     assert "I was offered a beer the other day" in page
+
+
+def test_long_bodies_are_stored_the_fast_way(on_beer) -> None:  # type: ignore[no-untyped-def]
+    """SQLite: 16 KB pages, so a post fits a page; PostgreSQL: long texts compressed with lz4."""
+    registry.ensure_connection(on_beer)
+    connection = connections[on_beer.db_alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA page_size")
+            assert cursor.fetchone()[0] == 16384
+        else:
+            cursor.execute(
+                "SELECT DISTINCT pg_column_compression(body_html) FROM posts"
+                " WHERE length(body_html) > 4000"
+            )
+            assert [row[0] for row in cursor.fetchall()] == ["lz4"]

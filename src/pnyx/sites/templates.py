@@ -19,17 +19,20 @@ from pathlib import Path
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
+from pnyx.dbconfig import SQLITE_INIT
 from pnyx.network.models import Site
 from pnyx.sites import content_version, registry
 
 
 def schema_key() -> str:
-    """What the template's schema depends on: the migrations on disk and the triggers' code."""
+    """What the template depends on: the migrations on disk, the triggers' code and the
+    connection settings a new file is made with (its page size)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     digest = hashlib.sha256()
     for app, name in sorted(loader.disk_migrations):
         digest.update(f"{app}.{name}\n".encode())
     digest.update(Path(content_version.__file__).read_bytes())
+    digest.update(SQLITE_INIT.encode())
     return digest.hexdigest()[:16]
 
 
