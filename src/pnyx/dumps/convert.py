@@ -168,6 +168,7 @@ class RowConverter:
         namespace: dict[str, object] = {
             "Missing": _Missing,
             "parse_date": parse_date,
+            "fromisoformat": datetime.fromisoformat,
             "parse_bool": parse_bool,
             "html": self._html,
             "tags": self._tags,
@@ -183,8 +184,7 @@ class RowConverter:
                 lines.append(f"    if {value} is None: {value} = default{index}")
                 lines.append("    else:")
             indent = "    " if field.required else "        "
-            for statement in _conversion(field, value):
-                lines.append(indent + statement)
+            lines.extend(indent + statement for statement in _conversion(field, value))
         columns = ", ".join(f"v{i}" for i in range(len(self.table.fields)))
         lines.append(f"    return [{columns}]")
         exec("\n".join(lines), namespace)  # the code comes from the schema above, not from input
@@ -223,7 +223,14 @@ def _conversion(field: Field, value: str) -> list[str]:
         low, high = (INT32_MIN, INT32_MAX) if field.kind == "int" else (INT64_MIN, INT64_MAX)
         return [f"{value} = int({value})", f"if not {low} <= {value} <= {high}: raise ValueError"]
     if field.kind == "date":
-        return [f"{value} = parse_date({value})"]
+        # `parse_date`'s fast path written out: a call costs as much again, on ten million dates.
+        return [
+            f"if len({value}) == 23 and {value}[10] == 'T' and {value}[19] == '.':",
+            f"    fromisoformat({value})",
+            f"    if {value}[20:] == '000': {value} = {value}[:19].replace('T', ' ')",
+            f"    else: {value} = {value}.replace('T', ' ') + '000'",
+            f"else: {value} = parse_date({value})",
+        ]
     if field.kind == "bool":
         return [f"{value} = parse_bool({value})"]
     if field.kind == "html":

@@ -444,12 +444,15 @@ class DumpLoader:
         """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
         first, *others = [table.columns.index(c) for c in post_columns]
 
+        def keep_one(values: list[object]) -> bool:  # votes: millions of rows, one post each
+            return values[first] not in CANARY_POST_IDS
+
         def keep(values: list[object]) -> bool:
             if values[first] in CANARY_POST_IDS:
                 return False
             return all(values[position] not in CANARY_POST_IDS for position in others)
 
-        self._each_row(table, RowConverter(table), keep)
+        self._each_row(table, RowConverter(table), keep if others else keep_one)
 
     # -- after the files -------------------------------------------------------------------
 
