@@ -1,8 +1,9 @@
-"""The shortcuts for plain comments render exactly what markdown-it renders.
+"""The shortcuts for plain and simple comments render exactly what markdown-it renders.
 
 The importer stores plain comments as they are (`render_without_replies`), and `render_comment`
-puts plain `@name` replies together without markdown-it; both are compared with the markdown-it
-path (`render_comment_markdown`) on the beer dump and on random texts.
+puts plain `@name` replies, and comments in the checked Markdown subset
+(`pnyx.render.comment_subset`), together without markdown-it; all are compared with the
+markdown-it path (`render_comment_markdown`) on the beer dump and on random texts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pnyx.dumps.comment_html import is_plain, render_without_replies
+from pnyx.render.comment_subset import render_subset
 from pnyx.render.comments import NOT_PLAIN_BUT_MENTIONS, render_comment, render_comment_markdown
 from pnyx.render.links import LinkContext
 from pnyx.render.mentions import Participant, conversation
@@ -23,7 +25,15 @@ CONTEXT = LinkContext(url_prefix="/beer", origins=("https://beer.stackexchange.c
 
 
 def _rendered(text: str) -> str:
-    return render_comment(text, (), lambda participant: "/unused", CONTEXT)
+    """The markdown-it path's HTML for `text`, naming no one."""
+    return render_comment_markdown(text, (), lambda participant: "/unused", CONTEXT)
+
+
+def _in_subset(text: str, people: list[Participant] | None = None) -> bool:
+    """True if `render_comment` takes the subset path for `text`."""
+    return NOT_PLAIN_BUT_MENTIONS.search(text) is not None and (
+        render_subset(text, people or [], _user_url, CONTEXT) is not None
+    )
 
 
 def test_every_beer_comment_renders_the_same(beer_files: Path) -> None:
@@ -32,6 +42,10 @@ def test_every_beer_comment_renders_the_same(beer_files: Path) -> None:
     assert len(plain) > len(texts) / 2  # the shortcut is worth having
     for text in texts:
         assert render_without_replies(text, CONTEXT) == _rendered(text), text
+    # The subset path takes over half of the rest (most of what it leaves has a dot in a word).
+    subset = [text for text in texts if _in_subset(text)]
+    assert len(subset) > (len(texts) - len(plain)) / 2
+    assert sum("<a href=" in render_without_replies(text, CONTEXT) for text in subset) > 100
 
 
 # Characters the shortcut must either leave alone or refuse: markup, host-name look-alikes,
@@ -133,15 +147,17 @@ def _conversations(folder: Path) -> list[tuple[str, list[Participant]]]:
 
 def test_every_beer_reply_renders_as_markdown_it_renders_it(beer_files: Path) -> None:
     replies = [(text, people) for text, people in _conversations(beer_files) if "@" in text]
-    shortcuts = linked = 0
+    shortcuts = linked = subset = 0
     for text, people in replies:
         html, slow = _both(text, people)
         assert html == slow, text
         if NOT_PLAIN_BUT_MENTIONS.search(text) is None:
             shortcuts += 1
             linked += 'class="mention"' in html
+        subset += _in_subset(text, people)
     assert shortcuts > len(replies) / 2  # the shortcut is worth having
     assert linked > 50  # and it makes links
+    assert subset > 20  # replies with Markdown take the subset path too
 
 
 PEOPLE = [
@@ -183,3 +199,51 @@ def test_random_replies_render_as_markdown_it_renders_them(alphabet: list[str], 
             shortcuts += 1
             linked += 'class="mention"' in html
     assert shortcuts > 200 and linked > 30
+
+
+# The pieces of the Markdown subset and their traps: emphasis runs of every length next to
+# spaces, punctuation, letters, digits and other scripts, code spans and double backticks, bare
+# URLs (with query strings, parentheses, underscores, the site's own origin, upper case) before
+# the punctuation linkify-it takes or leaves, links and brackets, mentions.
+SUBSET_ALPHABET = [
+    *["*", "*", "**", "**", "***", "_", "__", "`", "`", "``", "\n"],
+    *[" "] * 12,
+    *"abZ09.,;:!?'\"()-+=/#&<>[]~",
+    *["doni", "Doni", "fora", "zo", "\u00e9", "\u4e2d", "\u00c9t\u00e9", "\u2014", "\u00a0"],
+    *["@Doni", "@doni", "@JohnSmith", "@Zo\u00eb", "@O'B", "@nobody", "x@Doni", "@"],
+    *["http://x.org", "https://en.example.org/wiki/doni", "http://en.wikipedia.org/wiki/Foo_(bar)"],
+    *["https://beer.stackexchange.com/questions/1/x", "https://beer.stackexchange.com/q/2?a=1&b=2"],
+    *["http://en.wikipedia.org/wiki/History_of_beer", "HTTP://X.ORG/A", "http://X.org", "/a"],
+    *["?q=1", "&r=2", "#f", "_(b)", "xhttp://y.org", "http://1.2.3.4", "www", "e.g", "mailto:"],
+    *["[a](http://x.org)", "[edit]", "](", "[doni](https://beer.stackexchange.com/q/3)", "\\"],
+]
+# Whole constructs of the subset between words, so that most texts are in it.
+SUBSET_ONLY_ALPHABET = [
+    *["*doni*", "**fora**", "_zo_", "__zi__", "`zo`", "` *a* `", "*`b`*", "**@Doni**", "\n"],
+    *[" "] * 12,
+    *["doni", "Doni", "fora", "zo", "\u00e9", "\u4e2d", "\u00c9t\u00e9", "\u2014", "a_b", " * "],
+    *[",", ";", ":", "!", "?", "'", '"', "(", ")", "-", ". ", "... ", "&"],
+    *["@Doni", "@doni", "@JohnSmith", "@Zo\u00eb", "@nobody"],
+    *[" http://x.org", " https://en.example.org/wiki/doni", " http://x.org/a_(b)"],
+    *[" https://beer.stackexchange.com/questions/1/x", " https://beer.stackexchange.com/q/2?a=1"],
+    *[" [a](http://x.org)", " [edit]", " [doni](https://beer.stackexchange.com/q/3)"],
+]
+
+
+@pytest.mark.parametrize(
+    ("alphabet", "seed", "least"), [(SUBSET_ALPHABET, 6, 300), (SUBSET_ONLY_ALPHABET, 7, 1500)]
+)
+def test_random_texts_in_the_subset_render_as_markdown_it_renders_them(
+    alphabet: list[str], seed: int, least: int
+) -> None:
+    rng = random.Random(seed)
+    subset = linked = 0
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
+        people = rng.choice(CONVERSATIONS)
+        html, slow = _both(text, people)
+        assert html == slow, (text, people)
+        if _in_subset(text, people):
+            subset += 1
+            linked += "<a " in html
+    assert subset > least and linked > least / 5  # the subset path is taken, links and all

@@ -2,8 +2,9 @@
 
 Most comments are plain sentences, which render to themselves (`pnyx.render.comments.is_plain`
 says which and why), so they are stored as is; every other comment goes through
-`render_comment`. That the two agree is checked on the beer dump and on random texts
-(tests/dumps/test_comment_html.py). A dump has about as many comments as posts, and rendering
+`render_comment`, which renders the common Markdown (emphasis, code spans, URLs, links) without
+markdown-it too (`pnyx.render.comment_subset`). That all of these agree with markdown-it is
+checked on the beer dump and on random texts (tests/dumps/test_comment_html.py). A dump has about as many comments as posts, and rendering
 one costs about 100 times as much as reading it, so this halves the import's time for comments.
 """
 
