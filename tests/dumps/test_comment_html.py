@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pnyx.dumps.comment_html import is_plain, render_without_replies
-from pnyx.render.comment_subset import render_subset
+from pnyx.render import comments
 from pnyx.render.comments import NOT_PLAIN_BUT_MENTIONS, render_comment, render_comment_markdown
 from pnyx.render.links import LinkContext
 from pnyx.render.mentions import Participant, conversation
@@ -29,23 +30,40 @@ def _rendered(text: str) -> str:
     return render_comment_markdown(text, (), lambda participant: "/unused", CONTEXT)
 
 
-def _in_subset(text: str, people: list[Participant] | None = None) -> bool:
-    """True if `render_comment` takes the subset path for `text`."""
-    return NOT_PLAIN_BUT_MENTIONS.search(text) is not None and (
-        render_subset(text, people or [], _user_url, CONTEXT) is not None
-    )
+@pytest.fixture
+def markdown_it_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts `render_comment` hands to markdown-it while the test runs, in order.
+
+    A text `render_comment` took that `NOT_PLAIN_BUT_MENTIONS` refuses and that is not here
+    went through the subset path (`pnyx.render.comment_subset`).
+    """
+    calls: list[str] = []
+
+    def recorded(text: str, *arguments: Any) -> str:
+        calls.append(text)
+        return render_comment_markdown(text, *arguments)
+
+    monkeypatch.setattr(comments, "render_comment_markdown", recorded)
+    return calls
 
 
-def test_every_beer_comment_renders_the_same(beer_files: Path) -> None:
+def test_every_beer_comment_renders_the_same(
+    beer_files: Path, markdown_it_calls: list[str]
+) -> None:
     texts = [row["Text"] for row in xml_rows(beer_files / "Comments.xml") if "@" not in row["Text"]]
     plain = [text for text in texts if is_plain(text)]
     assert len(plain) > len(texts) / 2  # the shortcut is worth having
+    subset = linked = 0
     for text in texts:
-        assert render_without_replies(text, CONTEXT) == _rendered(text), text
+        calls = len(markdown_it_calls)
+        html = render_without_replies(text, CONTEXT)
+        assert html == _rendered(text), text
+        if not is_plain(text) and len(markdown_it_calls) == calls:
+            subset += 1
+            linked += "<a href=" in html
     # The subset path takes over half of the rest (most of what it leaves has a dot in a word).
-    subset = [text for text in texts if _in_subset(text)]
-    assert len(subset) > (len(texts) - len(plain)) / 2
-    assert sum("<a href=" in render_without_replies(text, CONTEXT) for text in subset) > 100
+    assert subset > (len(texts) - len(plain)) / 2
+    assert linked > 100
 
 
 # Characters the shortcut must either leave alone or refuse: markup, host-name look-alikes,
@@ -145,16 +163,20 @@ def _conversations(folder: Path) -> list[tuple[str, list[Participant]]]:
     return result
 
 
-def test_every_beer_reply_renders_as_markdown_it_renders_it(beer_files: Path) -> None:
+def test_every_beer_reply_renders_as_markdown_it_renders_it(
+    beer_files: Path, markdown_it_calls: list[str]
+) -> None:
     replies = [(text, people) for text, people in _conversations(beer_files) if "@" in text]
     shortcuts = linked = subset = 0
     for text, people in replies:
+        calls = len(markdown_it_calls)
         html, slow = _both(text, people)
         assert html == slow, text
         if NOT_PLAIN_BUT_MENTIONS.search(text) is None:
             shortcuts += 1
             linked += 'class="mention"' in html
-        subset += _in_subset(text, people)
+        else:
+            subset += len(markdown_it_calls) == calls
     assert shortcuts > len(replies) / 2  # the shortcut is worth having
     assert linked > 50  # and it makes links
     assert subset > 20  # replies with Markdown take the subset path too
@@ -234,16 +256,17 @@ SUBSET_ONLY_ALPHABET = [
     ("alphabet", "seed", "least"), [(SUBSET_ALPHABET, 6, 300), (SUBSET_ONLY_ALPHABET, 7, 1500)]
 )
 def test_random_texts_in_the_subset_render_as_markdown_it_renders_them(
-    alphabet: list[str], seed: int, least: int
+    alphabet: list[str], seed: int, least: int, markdown_it_calls: list[str]
 ) -> None:
     rng = random.Random(seed)
     subset = linked = 0
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16)))
         people = rng.choice(CONVERSATIONS)
+        calls = len(markdown_it_calls)
         html, slow = _both(text, people)
         assert html == slow, (text, people)
-        if _in_subset(text, people):
+        if NOT_PLAIN_BUT_MENTIONS.search(text) is not None and len(markdown_it_calls) == calls:
             subset += 1
             linked += "<a " in html
     assert subset > least and linked > least / 5  # the subset path is taken, links and all
