@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pnyx.dumps import convert
 from pnyx.dumps.convert import RowConverter, RowProblem, parse_date
-from pnyx.dumps.schema import Field, Table
+from pnyx.dumps.schema import VOTES, Field, Table
 
 DATED = RowConverter(Table("Dated.xml", "dated", "dated", (Field("Date", "date", "date"),)))
 
@@ -66,3 +68,30 @@ def test_the_timezone_is_utc() -> None:
     assert datetime.fromisoformat(parse_date("2020-05-01T10:00:00.000")).replace(
         tzinfo=UTC
     ) == datetime(2020, 5, 1, 10, tzinfo=UTC)
+
+
+VOTE = {"Id": "7", "PostId": "3", "VoteTypeId": "2", "CreationDate": "2014-01-21T00:00:00.000"}
+VOTE_VALUES = [7, 3, 2, None, "2014-01-21 00:00:00", None]
+
+
+def test_rows_convert_the_same_whatever_their_attributes_order() -> None:
+    """Rows are read by position, with a converter per set of attributes in their order."""
+    converter = RowConverter(VOTES)
+    for keys in itertools.permutations(VOTE):
+        assert converter({key: VOTE[key] for key in keys}) == VOTE_VALUES
+    assert converter({**VOTE, "UserId": "5", "Unknown": "x"})[3] == 5
+    with pytest.raises(RowProblem, match="the row has no PostId"):
+        converter({key: value for key, value in VOTE.items() if key != "PostId"})
+    with pytest.raises(RowProblem, match="VoteTypeId 'up' is not an integer"):
+        converter({**VOTE, "VoteTypeId": "up"})
+
+
+def test_rows_of_more_shapes_than_compiled_are_read_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(convert, "MAX_SHAPES", 3)
+    converter = RowConverter(VOTES)
+    shapes = list(itertools.permutations(VOTE))[:10]
+    for keys in shapes:
+        assert converter({key: VOTE[key] for key in keys}) == VOTE_VALUES
+    assert len(converter._by_shape) == 3
