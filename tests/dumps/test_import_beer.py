@@ -135,6 +135,35 @@ def test_revisions_keep_their_markdown_and_the_post_its_latest(on_beer, beer_fil
     assert not Post.objects.filter(body_markdown__isnull=True).exists()
 
 
+def test_every_post_has_its_latest_revision_and_lock(on_beer, beer_files: Path) -> None:  # type: ignore[no-untyped-def]
+    """Each post's Markdown is its latest body revision, and its lock date the latest lock
+    not lifted since, as worked out here from the file."""
+    body: dict[int, tuple[str, int, str]] = {}
+    lock: dict[int, tuple[str, int, str]] = {}
+    for row in xml_rows(beer_files / "PostHistory.xml"):
+        post, kind = int(row["PostId"]), row["PostHistoryTypeId"]
+        when = (row["CreationDate"], int(row["Id"]))
+        found = body if kind in {"2", "5", "8"} and "Text" in row else None
+        found = lock if kind in {"14", "15"} else found
+        if found is not None and (post not in found or when > found[post][:2]):
+            found[post] = (*when, row["Text"] if found is body else kind)
+    expected = {
+        post_id: (
+            body[post_id][2] if post_id in body else None,
+            lock[post_id][0] if post_id in lock and lock[post_id][2] == "14" else None,
+        )
+        for post_id in Post.objects.values_list("id", flat=True)
+    }
+    assert sum(1 for _, locked in expected.values() if locked) == 2
+    stored = {
+        post_id: (markdown, locked and locked.strftime("%Y-%m-%dT%H:%M:%S.%f")[:23])
+        for post_id, markdown, locked in Post.objects.values_list(
+            "id", "body_markdown", "locked_date"
+        )
+    }
+    assert stored == expected
+
+
 def test_links_to_the_original_site_become_local(on_beer) -> None:  # type: ignore[no-untyped-def]
     local = Post.objects.filter(body_html__contains='href="/beer/questions/')
     assert local.exists()

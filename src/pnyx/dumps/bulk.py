@@ -50,7 +50,15 @@ class BulkConnection:
     is_sqlite: bool
     param: str  # the parameter placeholder of the backend's SQL
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: list[Row],
+        computed: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        """Insert `rows` into `columns`; `computed` names further columns with the SQL that
+        works each out from the row (its values as ?1, ?2...: SQLite only)."""
         raise NotImplementedError
 
     def execute(self, statement: str, params: Sequence[object] = ()) -> None:
@@ -103,11 +111,21 @@ class SqliteBulk(BulkConnection):
         self.final = final
         self.conn.execute("BEGIN")
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
-        marks = ", ".join("?" for _ in columns)
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: list[Row],
+        computed: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        names = [*columns, *(name for name, _ in computed)]
+        if computed:
+            values = [f"?{number}" for number in range(1, len(columns) + 1)]
+            values += [expression for _, expression in computed]
+        else:
+            values = ["?"] * len(columns)
         self.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-            rows,
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(values)})", rows
         )
 
     def execute(self, statement: str, params: Sequence[object] = ()) -> None:
@@ -207,7 +225,15 @@ class PostgresBulk(BulkConnection):
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
 
-    def insert(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
+    def insert(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: list[Row],
+        computed: Sequence[tuple[str, str]] = (),
+    ) -> None:
+        if computed:
+            raise NotImplementedError("COPY takes values only")
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )

@@ -137,6 +137,25 @@ TASKS = (
 TASK_BY_FILE = {task.file: task for task in TASKS}
 
 
+def revision_columns(id_param: int) -> tuple[tuple[str, str], ...]:
+    """`posts.body_markdown` and `posts.locked_date` as SQL worked out from the revisions
+    loaded before, for the post whose id is parameter `id_param` (as `_add_revisions` does)."""
+    latest = f"FROM post_history h WHERE h.post_id = ?{id_param} AND h.history_type IN"
+    order = "ORDER BY h.creation_date DESC, h.id DESC LIMIT 1"
+    body_types = ", ".join(str(t) for t in BODY_HISTORY_TYPES)
+    return (
+        (
+            "body_markdown",
+            f"(SELECT h.text {latest} ({body_types}) AND h.text IS NOT NULL {order})",
+        ),
+        (
+            "locked_date",
+            f"(SELECT CASE WHEN h.history_type = {LOCKED} THEN h.creation_date END {latest}"
+            f" ({LOCKED}, {UNLOCKED}) {order})",
+        ),
+    )
+
+
 class DumpLoader:
     """Loads one dump into one empty, migrated database through `db`."""
 
@@ -171,6 +190,7 @@ class DumpLoader:
         keep: Callable[[list[object]], bool] | None = None,
         prepare: Callable[[list[Row]], Callable[[], None]] | None = None,
         extra_columns: tuple[str, ...] = (),
+        computed: tuple[tuple[str, str], ...] = (),
     ) -> None:
         """Convert every row of `table`'s file and write those `keep` accepts (all without it).
 
@@ -193,7 +213,7 @@ class DumpLoader:
             complete, batch, post_tags = item
             if complete is not None:
                 complete()
-            written += self._write(table.db_table, columns, batch, post_tags, label)
+            written += self._write(table.db_table, columns, batch, post_tags, label, computed)
 
         pipeline = Pipeline(finish, self.renderer.depth)
 
@@ -223,12 +243,18 @@ class DumpLoader:
             self.result.skipped[table.file] = read - written
 
     def _write(
-        self, table: str, columns: list[str], batch: list[Row], post_tags: list[Row], label: str
+        self,
+        table: str,
+        columns: list[str],
+        batch: list[Row],
+        post_tags: list[Row],
+        label: str,
+        computed: tuple[tuple[str, str], ...] = (),
     ) -> int:
         """Write a batch, and the tags of the posts in it."""
         try:
             if batch:
-                self.db.insert(table, columns, batch)
+                self.db.insert(table, columns, batch, computed)
             if post_tags:
                 self.db.insert("post_tags", POST_TAG_COLUMNS, post_tags)
         except INSERT_ERRORS + VALUE_ERRORS as exc:
@@ -307,12 +333,16 @@ class DumpLoader:
         links = self.links
 
         history = self.has_history
+        # SQLite looks the revisions up itself as it inserts each post, without handing their
+        # texts to Python and back; PostgreSQL's COPY cannot, so each batch looks them up.
+        computed = revision_columns(at_id + 1) if history and self.db.is_sqlite else ()
+        look_up = history and not computed
 
         def prepare(batch: list[Row]) -> Callable[[], None]:
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
-            if history and batch:
+            if look_up and batch:
                 self._add_revisions(batch, at_id)
 
             def complete() -> None:
@@ -334,8 +364,8 @@ class DumpLoader:
                     self.post_tags.append((post_id, tag_id(name)))
             return True
 
-        extra = ("body_markdown", "locked_date") if history else ()
-        self._each_row(POSTS, converter, keep, prepare, extra)
+        extra = ("body_markdown", "locked_date") if look_up else ()
+        self._each_row(POSTS, converter, keep, prepare, extra, computed)
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
         self.result.new_tag_rows = [

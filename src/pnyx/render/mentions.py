@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 MIN_MENTION_LENGTH = 3
 # A mention runs to the next space; trailing punctuation (`@xrorox :`, `@name,`) is not part of it.
@@ -18,14 +19,22 @@ MENTION_RE = re.compile(r"(?<![\w@])@([^\s@]+)")
 TRAILING_PUNCTUATION = ".,:;!?)]}'\"…"
 
 
+SPACES_RE = re.compile(r"\s+")
+
+
 @dataclass(frozen=True)
 class Participant:
     user_id: int
     display_name: str
 
+    @cached_property
+    def normalised_name(self) -> str:
+        """The name as mentions match it; kept, since every reply on a post tries it again."""
+        return normalise_name(self.display_name)
+
 
 def normalise_name(name: str) -> str:
-    return re.sub(r"\s+", "", name).casefold()
+    return SPACES_RE.sub("", name).casefold()
 
 
 def resolve_mention(token: str, participants: Sequence[Participant]) -> Participant | None:
@@ -37,7 +46,7 @@ def resolve_mention(token: str, participants: Sequence[Participant]) -> Particip
     if len(wanted) < MIN_MENTION_LENGTH:
         return None
     for participant in participants:
-        if normalise_name(participant.display_name).startswith(wanted):
+        if participant.normalised_name.startswith(wanted):
             return participant
     return None
 
