@@ -8,7 +8,9 @@ table stream in batches (a server-side cursor on PostgreSQL).
 
 from __future__ import annotations
 
+import queue
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from pnyx.dumps.errors import DumpError
 
 Row = Sequence[object]
 SQLITE_IDS_PER_STATEMENT = 500
+WRITES_IN_FLIGHT = 2  # PostgreSQL batches handed to the writer and not yet written
 INSERT_ERRORS: tuple[type[BaseException], ...] = (
     sqlite3.IntegrityError,
     psycopg.errors.IntegrityError,
@@ -73,6 +76,9 @@ class BulkConnection:
     def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """Run `statement`, whose `{ids}` stands for a condition's list of ids, for `ids`."""
         raise NotImplementedError
+
+    def flush(self) -> None:
+        """Wait until every row handed to `insert` is written, raising what stopped one."""
 
     def deferrable(self) -> list[Deferred]:
         """What a bulk load is faster without: the indexes no constraint needs, and the
@@ -219,11 +225,30 @@ class SqliteBulk(BulkConnection):
 
 
 class PostgresBulk(BulkConnection):
+    """COPY batches written by a thread of their own, so that the server stores one batch
+    while the import reads the next, on a core the import's other lanes may have left.
+
+    `insert` hands a batch over (waiting only when `WRITES_IN_FLIGHT` are waiting already);
+    every other call first waits for the writes handed over, so statements see them, and a
+    write that failed is raised by the next call. `reader`, when given, is a connection of
+    its own for `rows_for_ids`: it reads what other tasks have committed without waiting for
+    this connection's writes.
+    """
+
     is_sqlite = False
     param = "%s"
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], reader: psycopg.Connection[Any] | None = None
+    ) -> None:
         self.conn = conn
+        self.reader = reader
+        self._writes: queue.Queue[tuple[str, Sequence[str], list[Row]] | None] = queue.Queue(
+            maxsize=WRITES_IN_FLIGHT
+        )
+        self._writer: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        self._streams = 0  # `stream` reads under way, between which `insert` writes at once
 
     def insert(
         self,
@@ -234,6 +259,31 @@ class PostgresBulk(BulkConnection):
     ) -> None:
         if computed:
             raise NotImplementedError("COPY takes values only")
+        if self._streams:
+            # This connection is reading a `stream` between writes: one statement at a time.
+            self.flush()
+            self._copy(table, columns, rows)
+            return
+        self._raise_failure()
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_batches, daemon=True)
+            self._writer.start()
+        self._writes.put((table, columns, rows))
+
+    def _write_batches(self) -> None:
+        while True:
+            batch = self._writes.get()
+            try:
+                if batch is None:
+                    return
+                if self._failure is None:  # after a failure, the transaction is lost anyway
+                    self._copy(*batch)
+            except BaseException as exc:  # raised in the import's thread by its next call
+                self._failure = exc
+            finally:
+                self._writes.task_done()
+
+    def _copy(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
@@ -241,28 +291,45 @@ class PostgresBulk(BulkConnection):
             for row in rows:
                 copy.write_row(row)
 
+    def flush(self) -> None:
+        if self._writer is not None:
+            self._writes.join()
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
     def execute(self, statement: str, params: Sequence[object] = ()) -> None:
+        self.flush()
         self.conn.execute(statement, params)  # type: ignore[arg-type]
 
     def scalar(self, statement: str, params: Sequence[object] = ()) -> Any:
+        self.flush()
         row = self.conn.execute(statement, params).fetchone()  # type: ignore[arg-type]
         return row[0] if row else None
 
     def stream(self, statement: str, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+        self.flush()
         cursor = self.conn.cursor(name=f"pnyx_{uuid.uuid4().hex[:12]}")
         cursor.itersize = batch
+        self._streams += 1
         try:
             cursor.execute(statement)  # type: ignore[arg-type]
             while rows := cursor.fetchmany(batch):
                 yield rows
         finally:
+            self._streams -= 1
             cursor.close()
 
     def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        if self.reader is None:
+            self.flush()
         query = statement.format(ids="= ANY(%s)")
-        return self.conn.execute(query, [list(ids)]).fetchall()  # type: ignore[arg-type]
+        return (self.reader or self.conn).execute(query, [list(ids)]).fetchall()  # type: ignore[arg-type]
 
     def deferrable(self) -> list[Deferred]:
+        self.flush()
         indexes = self.conn.execute(
             "SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i "
             "WHERE i.schemaname = current_schema() AND NOT EXISTS "
@@ -285,9 +352,11 @@ class PostgresBulk(BulkConnection):
             )
         else:
             statement = sql.SQL("DROP INDEX {}").format(sql.Identifier(item.name))
+        self.flush()
         self.conn.execute(statement)
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
+        self.flush()
         for table in tables:
             self.conn.execute(
                 sql.SQL(
@@ -297,7 +366,20 @@ class PostgresBulk(BulkConnection):
             )
 
     def commit(self) -> None:
+        self.flush()
         self.conn.commit()
 
     def close(self) -> None:
+        """Stop the writer (after the batch it is writing) and close the connections."""
+        if self._writer is not None:
+            self._failure = self._failure or _Closed()  # what is still waiting is dropped
+            self._writes.put(None)
+            self._writer.join()
+            self._writer = None
+        if self.reader is not None:
+            self.reader.close()
         self.conn.close()
+
+
+class _Closed(Exception):
+    """The connection was closed with writes still waiting (the import is failing)."""

@@ -258,7 +258,11 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         return _finish(lanes, task, reporter)
     db: BulkConnection
     if not lanes.is_sqlite:
-        db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
+        target = targets.TargetDatabase(lanes.target_url)
+        # The posts look their revisions up (committed by the history's task) on a connection
+        # of their own, so lookups need not wait for the posts' writes.
+        reader = targets.connect_postgres(target) if task.after else None
+        db = PostgresBulk(targets.connect_postgres(target), reader)
     elif task.in_place:
         # Into the new database itself, while the import holds no transaction on it.
         conn = targets.connect_sqlite(targets.TargetDatabase(lanes.target_url))

@@ -237,6 +237,10 @@ class DumpLoader:
             read += 1
         hand_over(batch)
         pipeline.drain()
+        try:
+            self.db.flush()
+        except INSERT_ERRORS + VALUE_ERRORS as exc:
+            raise insert_problem(label, exc) from exc
         self.reporter.finish_file(read)
         self.result.rows[table.file] = written
         if read > written:
