@@ -23,7 +23,15 @@ from django.db import transaction
 
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
-from pnyx.dumps.lanes import REPLIES_TABLE, LanePool, Lanes, build, finishing_tasks, lanes_for
+from pnyx.dumps.lanes import (
+    REPLIES_TABLE,
+    LanePool,
+    Lanes,
+    build,
+    finishing_tasks,
+    is_checks,
+    lanes_for,
+)
 from pnyx.dumps.loader import SEQUENCE_TABLES, TASKS, DumpLoader, LoadResult, Task
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.rendering import Renderer, helpers_for
@@ -210,6 +218,10 @@ def _load(
         build(db, deferred, tuple({item.table for item in deferred}), kinds=("trigger",))
         db.reset_sequences(SEQUENCE_TABLES)
         _record(db, source.name, result)
+        if new.is_sqlite:
+            # Statistics from a sample of each index, as `PRAGMA optimize` takes them: the
+            # planner needs their proportions only, and a full pass reads every index again.
+            db.execute("PRAGMA analysis_limit = 1000")
         db.execute("ANALYZE")
         db.commit()
     finally:
@@ -265,7 +277,7 @@ def _load_in_lanes(
             if isinstance(db, SqliteBulk):
                 db.resume()
                 for task in tasks:
-                    if task.file != "checks":
+                    if not is_checks(task):
                         with db.attached(lanes.scratch(task), "part"):
                             loader.apply_replies("part.comment_html")
             else:

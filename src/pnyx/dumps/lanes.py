@@ -177,11 +177,17 @@ class LanePool:
 
 
 REPLIES_TABLE = "pnyx_import_replies"  # PostgreSQL: where the lanes put rendered replies
+CHECKS = "checks"
+
+
+def is_checks(task: Task) -> bool:
+    return task.file.startswith(CHECKS)
 
 
 def finishing_tasks(jobs: int, replies: bool) -> list[Task]:
     """The steps after the files, as tasks: the `@name` replies shared out, and the checks."""
-    tasks = [Task("checks", (), parts=1)]  # first: the longest single piece
+    # The checks first, in two halves of about the same cost: the longest single pieces.
+    tasks = [Task(f"{CHECKS}-{part + 1}", (), part=part, parts=2) for part in range(2)]
     if replies:
         parts = 2 * jobs  # smaller shares even out between lanes
         tasks += [Task(f"replies-{part + 1}", (), part=part, parts=parts) for part in range(parts)]
@@ -305,7 +311,7 @@ def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     into = REPLIES_TABLE
     if lanes.is_sqlite:
         conn = targets.connect_sqlite(targets.TargetDatabase(lanes.target_url))
-        if task.file != "checks":  # SQLite: into a file of this lane's, copied in after
+        if not is_checks(task):  # SQLite: into a file of this lane's, copied in after
             conn.execute("ATTACH DATABASE ? AS out", [str(lanes.scratch(task))])
             conn.execute("CREATE TABLE out.comment_html (id INTEGER PRIMARY KEY, html text)")
             into = "out.comment_html"
@@ -314,8 +320,8 @@ def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
     try:
         loader = DumpLoader(db, lanes.source, lanes.site, reporter)
-        if task.file == "checks":
-            loader.count_dangling()
+        if is_checks(task):
+            loader.count_dangling(task.part, task.parts)
         else:
             loader.render_replies(into, task.part, task.parts)
         db.commit()
