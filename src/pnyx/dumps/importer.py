@@ -276,10 +276,20 @@ def _load_in_lanes(
             result.add(pool.run(lanes, tasks, reporter))
             if isinstance(db, SqliteBulk):
                 db.resume()
+                # Gathered in id order first, so that one UPDATE walks the comments once:
+                # each reply grows its row, and a pass per lane's share would rewrite
+                # nearly every page of the table once per share.
+                db.execute(
+                    f"CREATE TEMPORARY TABLE {REPLIES_TABLE} (id INTEGER PRIMARY KEY, html text)"
+                )
                 for task in tasks:
                     if not is_checks(task):
                         with db.attached(lanes.scratch(task), "part"):
-                            loader.apply_replies("part.comment_html")
+                            db.execute(
+                                f"INSERT INTO temp.{REPLIES_TABLE} SELECT id, html FROM part.comment_html"
+                            )
+                loader.apply_replies(f"temp.{REPLIES_TABLE}")
+                db.execute(f"DROP TABLE temp.{REPLIES_TABLE}")
             else:
                 db.execute(f"CREATE UNIQUE INDEX ON {REPLIES_TABLE} (id)")
                 loader.apply_replies(REPLIES_TABLE)
