@@ -202,6 +202,48 @@ class SqliteBulk(BulkConnection):
             for table in tables:
                 self.conn.execute(f'INSERT INTO main."{table}" SELECT * FROM part."{table}"')
 
+    @contextmanager
+    def writing_meanwhile(self, statements: Sequence[str]) -> Iterator[None]:
+        """Run `statements` in a thread of their own while the block runs, in WAL mode, so
+        that other connections can read the database meanwhile (they read it as it was
+        before the statements). No other connection may be open on entry or on exit, when
+        the database leaves WAL mode again; the block must not use this connection.
+
+        If the block raises, the statement running is interrupted and no other starts; a
+        statement that fails is raised once the block is done.
+        """
+        self.release()
+        self.conn.execute("PRAGMA journal_mode=WAL").close()
+        failure: list[BaseException] = []
+        stop = threading.Event()
+
+        def write() -> None:
+            try:
+                self.resume()
+                for statement in statements:
+                    if stop.is_set():
+                        return
+                    self.conn.execute(statement)
+                self.release()
+            except BaseException as exc:  # raised in the caller's thread, after the block
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        try:
+            yield
+        except BaseException:
+            stop.set()
+            self.conn.interrupt()
+            raise
+        finally:
+            writer.join()
+        if failure:
+            raise failure[0]
+        # Leaving WAL folds what was written meanwhile into the file (a checkpoint).
+        self.conn.execute("PRAGMA journal_mode=OFF").close()
+        self.resume()
+
     def commit(self) -> None:
         """Commit, then (when `final`) leave the file as every Pnyx database is: WAL."""
         self.conn.execute("COMMIT")

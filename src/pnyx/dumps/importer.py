@@ -230,6 +230,11 @@ def _load(
     return result
 
 
+# SQLite: the posts' lane leaves their indexes to the import, which builds them beside the
+# finishing lanes (a posts table is the widest to read, and one index build reads it whole).
+SQLITE_LATER_INDEXES = ("posts", "post_tags")
+
+
 def _load_in_lanes(
     loader: DumpLoader,
     new: targets.TargetDatabase,
@@ -249,6 +254,7 @@ def _load_in_lanes(
     lanes = Lanes(
         source, site, new.url, new.is_sqlite, deferred, work / "lanes",
         loader.tag_ids, loader.next_tag_id,
+        later_indexes=SQLITE_LATER_INDEXES if isinstance(db, SqliteBulk) else (),
     )  # fmt: skip
     with LanePool(jobs) as pool:
         result.add(pool.run(lanes, present, reporter))
@@ -269,13 +275,14 @@ def _load_in_lanes(
         tasks = finishing_tasks(jobs, replies)
         with reporter.step("comment replies and checks"):
             if isinstance(db, SqliteBulk):
-                db.release()
-            else:
-                db.execute(f"CREATE UNLOGGED TABLE {REPLIES_TABLE} (id bigint, html text)")
-                db.commit()
-            result.add(pool.run(lanes, tasks, reporter))
-            if isinstance(db, SqliteBulk):
-                db.resume()
+                # The posts' indexes are built meanwhile: the lanes only read, and need none.
+                later = [
+                    item.statement
+                    for item in deferred
+                    if item.kind == "index" and item.table in lanes.later_indexes
+                ]
+                with db.writing_meanwhile(later):
+                    result.add(pool.run(lanes, tasks, reporter))
                 # Gathered in id order first, so that one UPDATE walks the comments once:
                 # each reply grows its row, and a pass per lane's share would rewrite
                 # nearly every page of the table once per share.
@@ -291,6 +298,9 @@ def _load_in_lanes(
                 loader.apply_replies(f"temp.{REPLIES_TABLE}")
                 db.execute(f"DROP TABLE temp.{REPLIES_TABLE}")
             else:
+                db.execute(f"CREATE UNLOGGED TABLE {REPLIES_TABLE} (id bigint, html text)")
+                db.commit()
+                result.add(pool.run(lanes, tasks, reporter))
                 db.execute(f"CREATE UNIQUE INDEX ON {REPLIES_TABLE} (id)")
                 loader.apply_replies(REPLIES_TABLE)
                 db.execute(f"DROP TABLE {REPLIES_TABLE}")

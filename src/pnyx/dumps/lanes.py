@@ -65,6 +65,9 @@ class Lanes:
     scratch_dir: Path  # SQLite: the empty database's copy, and one file per task
     tag_ids: dict[str, int] = field(default_factory=dict)
     next_tag_id: int = 1
+    # Tables whose indexes the import builds itself once the files are in (SQLite: the posts,
+    # while the lanes render the replies and run the checks), rather than the task's lane.
+    later_indexes: tuple[str, ...] = ()
 
     @property
     def template(self) -> Path:
@@ -293,7 +296,8 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         loader.tag_ids = dict(lanes.tag_ids)
         loader.next_tag_id = lanes.next_tag_id
         result = loader.run(task)
-        build(db, lanes.deferred, task.tables, kinds=("index",))
+        now = tuple(table for table in task.tables if table not in lanes.later_indexes)
+        build(db, lanes.deferred, now, kinds=("index",))
         db.commit()
     finally:
         renderer.close()
@@ -310,7 +314,9 @@ def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     db: BulkConnection
     into = REPLIES_TABLE
     if lanes.is_sqlite:
-        conn = targets.connect_sqlite(targets.TargetDatabase(lanes.target_url))
+        # The import may be building indexes meanwhile, in WAL mode (see `importer`).
+        target = targets.TargetDatabase(lanes.target_url)
+        conn = targets.connect_sqlite(target, keep_journal_mode=True)
         if not is_checks(task):  # SQLite: into a file of this lane's, copied in after
             conn.execute("ATTACH DATABASE ? AS out", [str(lanes.scratch(task))])
             conn.execute("CREATE TABLE out.comment_html (id INTEGER PRIMARY KEY, html text)")

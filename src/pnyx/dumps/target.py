@@ -169,11 +169,16 @@ def exists(target: TargetDatabase) -> bool:
         return row.fetchone() is not None
 
 
-def connect_sqlite(target: TargetDatabase) -> sqlite3.Connection:
+def connect_sqlite(target: TargetDatabase, keep_journal_mode: bool = False) -> sqlite3.Connection:
     """A raw connection for bulk loading: no journal, no syncing (the file is thrown away on
-    failure, so a crash cannot cost anything that matters)."""
+    failure, so a crash cannot cost anything that matters).
+
+    `keep_journal_mode`: leave the database's journal mode as it is, for a connection that
+    reads beside a writer in WAL mode (leaving WAL needs every other connection closed).
+    """
     conn = sqlite3.connect(target.name, isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=OFF")
+    if not keep_journal_mode:
+        conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     # 16 MB of page cache (rows are appended in id order, so little is read back); index
     # builds sort in as much again before spilling to disk. Several lanes have one each.
