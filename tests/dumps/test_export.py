@@ -56,6 +56,26 @@ def _rows(site: Any, model: Any) -> list[tuple[Any, ...]]:
     return normalised
 
 
+def _indexes(site: Any) -> dict[str, set[str]]:
+    """The index names of each site table (constraints' own indexes included)."""
+    from django.db import connections
+
+    from pnyx.sites.registry import ensure_connection
+
+    ensure_connection(site)
+    connection = connections[site.db_alias]
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+        return {
+            table: {
+                name
+                for name, details in connection.introspection.get_constraints(cursor, table).items()
+                if details["index"]
+            }
+            for table in tables
+        }
+
+
 @pytest.fixture
 def imported_sites() -> Any:
     created: list[Any] = []
@@ -219,3 +239,6 @@ def test_loading_in_lanes_gives_the_same_rows(  # type: ignore[no-untyped-def]
     assert report.result.dangling == {"Votes.xml": 802, "PostLinks.xml": 1}
     for model in ROUND_TRIP_MODELS:
         assert _rows(beer, model) == _rows(report.site, model), model.__name__
+    # And the same indexes: the posts' are built by the import beside the finishing lanes.
+    assert _indexes(report.site) == _indexes(beer)
+    assert "posts_type_activity" in _indexes(report.site)["posts"]
