@@ -205,10 +205,10 @@ def _load(
             renderer.close()
             rendered = [source.files.get(name) for name in ("Posts.xml", "Comments.xml")]
             loader.renderer = renderer = Renderer(helpers_for(sum(f.size for f in rendered if f)))
-            build(db, deferred, ("tags",), kinds=("index",))
+            build(db, deferred, ("tags",), kinds=("index",), file="Tags.xml")
             for task in present:
                 loader.run(task)
-                build(db, deferred, task.tables, kinds=("index",))
+                build(db, deferred, task.tables, kinds=("index",), file=task.file)
             loader.insert_new_tags(result.new_tag_rows)
             with reporter.step("indexes"):
                 others = {item.table for item in deferred} - loaded
@@ -249,7 +249,7 @@ def _load_in_lanes(
     if isinstance(db, SqliteBulk):
         db.release()  # a lane writes posts and their history into the new database
     else:
-        build(db, deferred, ("tags",), kinds=("index",))
+        build(db, deferred, ("tags",), kinds=("index",), file="Tags.xml")
         db.commit()  # the lanes' connections must see the tags and the dropped indexes
     lanes = Lanes(
         source, site, new.url, new.is_sqlite, deferred, work / "lanes",

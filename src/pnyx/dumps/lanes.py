@@ -33,7 +33,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import cast
 
-from pnyx.dumps.bulk import BulkConnection, Deferred
+from pnyx.dumps.bulk import INSERT_ERRORS, BulkConnection, Deferred, insert_problem
 from pnyx.dumps.errors import DumpError
 from pnyx.dumps.lane_process import lane_main
 from pnyx.dumps.loader import TASKS, LoadResult, Task
@@ -297,7 +297,7 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         loader.next_tag_id = lanes.next_tag_id
         result = loader.run(task)
         now = tuple(table for table in task.tables if table not in lanes.later_indexes)
-        build(db, lanes.deferred, now, kinds=("index",))
+        build(db, lanes.deferred, now, kinds=("index",), file=task.file)
         db.commit()
     finally:
         renderer.close()
@@ -347,9 +347,19 @@ def _without_autoincrement(conn: sqlite3.Connection, table: str) -> None:
 
 
 def build(
-    db: BulkConnection, deferred: list[Deferred], tables: tuple[str, ...], kinds: tuple[str, ...]
+    db: BulkConnection,
+    deferred: list[Deferred],
+    tables: tuple[str, ...],
+    kinds: tuple[str, ...],
+    file: str | None = None,
 ) -> None:
-    """Create the deferred indexes (or triggers) of `tables` again."""
+    """Create the deferred indexes (or triggers) of `tables` again; a unique index that the
+    rows break (PostgreSQL builds primary keys after the rows) is a problem of `file`."""
     for item in deferred:
         if item.table in tables and item.kind in kinds:
-            db.execute(item.statement)
+            try:
+                db.execute(item.statement)
+            except INSERT_ERRORS as exc:
+                if file is None:
+                    raise
+                raise insert_problem(file, exc) from exc
