@@ -69,6 +69,36 @@ def test_post_tags_index_every_tag_of_every_post(on_beer, beer_files: Path) -> N
     assert len(expected) > 1000
 
 
+def _utc(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_every_date_is_the_files_to_the_millisecond_in_utc(on_beer, beer_files: Path) -> None:  # type: ignore[no-untyped-def]
+    """Dates travel to PostgreSQL in binary (as UTC microseconds): none may shift or round."""
+    posts = {
+        int(row["Id"]): (_utc(row["CreationDate"]), _utc(row.get("ClosedDate")))
+        for row in xml_rows(beer_files / "Posts.xml")
+    }
+    assert (
+        dict(
+            (pk, (created, closed))
+            for pk, created, closed in Post.objects.values_list(
+                "id", "creation_date", "closed_date"
+            )
+        )
+        == posts
+    )
+    votes = {
+        int(row["Id"]): _utc(row["CreationDate"]) for row in xml_rows(beer_files / "Votes.xml")
+    }
+    assert dict(Vote.objects.values_list("id", "creation_date")) == votes
+    history = {
+        int(row["Id"]): _utc(row["CreationDate"])
+        for row in xml_rows(beer_files / "PostHistory.xml")
+    }
+    assert dict(PostHistory.objects.values_list("id", "creation_date")) == history
+
+
 def test_a_thread_reads_like_the_original(on_beer) -> None:  # type: ignore[no-untyped-def]
     question = Post.objects.select_related("owner").get(pk=1)
     assert question.title == "What is a citra hop, and how does it differ from other hops?"

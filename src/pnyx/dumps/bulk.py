@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,7 @@ class PostgresBulk(BulkConnection):
         self._writer: threading.Thread | None = None
         self._failure: BaseException | None = None
         self._streams = 0  # `stream` reads under way, between which `insert` writes at once
+        self._plans: dict[tuple[str, tuple[str, ...]], _CopyPlan] = {}
 
     def insert(
         self,
@@ -328,12 +330,42 @@ class PostgresBulk(BulkConnection):
                 self._writes.task_done()
 
     def _copy(self, table: str, columns: Sequence[str], rows: list[Row]) -> None:
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        plan = self._plans.get((table, tuple(columns)))
+        if plan is None:
+            plan = self._plans[table, tuple(columns)] = self._plan(table, columns)
+        with self.conn.cursor() as cursor, cursor.copy(plan.statement) as copy:
+            if plan.types is None:
+                for row in rows:
+                    copy.write_row(row)
+                return
+            copy.set_types(plan.types)
+            dates = plan.dates
+            for row in rows:
+                if dates:
+                    row = list(row)
+                    for at in dates:
+                        row[at] = _utc_naive(row[at])
+                copy.write_row(row)
+
+    def _plan(self, table: str, columns: Sequence[str]) -> _CopyPlan:
+        """How to COPY `columns` of `table`: in binary when psycopg can write every column's
+        type so (the server then parses no text: a third less of its work on posts)."""
+        found = dict(
+            self.conn.execute(
+                "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                [sql.Identifier(table).as_string(self.conn)],
+            ).fetchall()
+        )
+        types = [BINARY_COPY_TYPES.get(found.get(column, "")) for column in columns]
+        target = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        with self.conn.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        if None in types:
+            return _CopyPlan(target, None, ())
+        dates = tuple(at for at, column in enumerate(columns) if found[column] == TIMESTAMPTZ)
+        binary = sql.SQL("{} (FORMAT BINARY)").format(target)
+        return _CopyPlan(binary, [str(name) for name in types], dates)
 
     def flush(self) -> None:
         if self._writer is not None:
@@ -449,6 +481,38 @@ class PostgresBulk(BulkConnection):
         if self.reader is not None:
             self.reader.close()
         self.conn.close()
+
+
+TIMESTAMPTZ = "timestamp with time zone"
+# The column types a binary COPY writes, as psycopg names them. A `timestamp with time zone`
+# travels as a `timestamp` of UTC: both are microseconds since 2000 on the wire, and a naive
+# datetime (which the dump's UTC dates make) is what psycopg's timestamp writer takes.
+BINARY_COPY_TYPES = {
+    "bigint": "int8",
+    "integer": "int4",
+    "smallint": "int2",
+    "boolean": "bool",
+    "text": "text",
+    "character varying": "text",  # the server still checks the column's length
+    TIMESTAMPTZ: "timestamp",
+}
+
+
+@dataclass(frozen=True)
+class _CopyPlan:
+    statement: sql.Composed
+    types: list[str] | None  # None: in text
+    dates: tuple[int, ...]  # positions of the `timestamp with time zone` columns
+
+
+def _utc_naive(value: object) -> object:
+    """A date as a binary COPY writes it: the importer's ISO text in UTC, or a datetime read
+    back from the database, as a naive datetime in UTC."""
+    if type(value) is str:
+        return datetime.fromisoformat(value)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 class _Closed(Exception):
