@@ -12,7 +12,8 @@ import queue
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,6 +79,14 @@ class BulkConnection:
     def rows_for_ids(self, statement: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """Run `statement`, whose `{ids}` stands for a condition's list of ids, for `ids`."""
         raise NotImplementedError
+
+    def rows_for_ids_later(
+        self, statement: str, ids: Sequence[int]
+    ) -> Callable[[], list[tuple[Any, ...]]]:
+        """`rows_for_ids`, started now; its rows when the returned function is called (which
+        waits for them, and raises what stopped them)."""
+        rows = self.rows_for_ids(statement, ids)
+        return lambda: rows
 
     def flush(self) -> None:
         """Wait until every row handed to `insert` is written, raising what stopped one."""
@@ -295,6 +304,7 @@ class PostgresBulk(BulkConnection):
         self._failure: BaseException | None = None
         self._streams = 0  # `stream` reads under way, between which `insert` writes at once
         self._plans: dict[tuple[str, tuple[str, ...]], _CopyPlan] = {}
+        self._lookups: ThreadPoolExecutor | None = None  # `rows_for_ids_later` on `reader`
 
     def insert(
         self,
@@ -404,6 +414,18 @@ class PostgresBulk(BulkConnection):
         query = statement.format(ids="= ANY(%s)")
         return (self.reader or self.conn).execute(query, [list(ids)]).fetchall()  # type: ignore[arg-type]
 
+    def rows_for_ids_later(
+        self, statement: str, ids: Sequence[int]
+    ) -> Callable[[], list[tuple[Any, ...]]]:
+        """On the reader connection, in a thread of its own: the import reads its next rows
+        while the server looks these up (the posts' lane otherwise waits on every lookup,
+        and leaves a core idle when it is the last one running)."""
+        if self.reader is None:
+            return super().rows_for_ids_later(statement, ids)
+        if self._lookups is None:
+            self._lookups = ThreadPoolExecutor(1, thread_name_prefix="pnyx-lookup")
+        return self._lookups.submit(self.rows_for_ids, statement, list(ids)).result
+
     def deferrable(self) -> list[Deferred]:
         self.flush()
         indexes = self.conn.execute(
@@ -478,6 +500,9 @@ class PostgresBulk(BulkConnection):
             self._writes.put(None)
             self._writer.join()
             self._writer = None
+        if self._lookups is not None:
+            self._lookups.shutdown(cancel_futures=True)
+            self._lookups = None
         if self.reader is not None:
             self.reader.close()
         self.conn.close()

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
 from pnyx.dumps.comment_html import is_plain
@@ -346,10 +347,11 @@ class DumpLoader:
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
-            if look_up and batch:
-                self._add_revisions(batch, at_id)
+            revisions = self._revisions_later(batch, at_id) if look_up and batch else None
 
             def complete() -> None:
+                if revisions is not None:
+                    self._add_revisions(batch, at_id, revisions())
                 for values, html in zip(batch, result(), strict=True):
                     values[at_body] = html  # type: ignore[index]
 
@@ -377,14 +379,17 @@ class DumpLoader:
         ]
         self.result.new_tags = len(self.result.new_tag_rows)
 
-    def _add_revisions(self, batch: list[Row], at_id: int) -> None:
-        """Append each post's Markdown (its latest body revision) and lock date to its row."""
+    def _revisions_later(self, batch: list[Row], at_id: int) -> Callable[[], list[tuple[Any, ...]]]:
+        """The body and lock revisions of the posts in `batch`, looked up meanwhile."""
         types = ", ".join(str(t) for t in (*BODY_HISTORY_TYPES, LOCKED, UNLOCKED))
-        found = self.db.rows_for_ids(
+        return self.db.rows_for_ids_later(
             "SELECT post_id, history_type, creation_date, id, text"
             f" FROM post_history WHERE post_id {{ids}} AND history_type IN ({types})",
             [int(values[at_id]) for values in batch],  # type: ignore[call-overload]
         )
+
+    def _add_revisions(self, batch: list[Row], at_id: int, found: list[tuple[Any, ...]]) -> None:
+        """Append each post's Markdown (its latest body revision) and lock date to its row."""
         body: dict[int, tuple[object, int, str]] = {}
         lock: dict[int, tuple[object, int, int]] = {}
         for post_id, history_type, created, history_id, text in found:
