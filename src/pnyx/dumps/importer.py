@@ -298,12 +298,10 @@ def _load_in_lanes(
                 loader.apply_replies(f"temp.{REPLIES_TABLE}")
                 db.execute(f"DROP TABLE temp.{REPLIES_TABLE}")
             else:
-                db.execute(f"CREATE UNLOGGED TABLE {REPLIES_TABLE} (id bigint, html text)")
+                # Adding a key locks its table until commit, and the lanes read those tables.
                 db.commit()
+                # Each lane stores the replies it renders (see `lanes._finish`).
                 result.add(pool.run(lanes, tasks, reporter))
-                db.execute(f"CREATE UNIQUE INDEX ON {REPLIES_TABLE} (id)")
-                loader.apply_replies(REPLIES_TABLE)
-                db.execute(f"DROP TABLE {REPLIES_TABLE}")
 
 
 def _record(db: BulkConnection, source_name: str, result: LoadResult) -> None:

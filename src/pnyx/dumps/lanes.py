@@ -179,7 +179,7 @@ class LanePool:
         return result
 
 
-REPLIES_TABLE = "pnyx_import_replies"  # PostgreSQL: where the lanes put rendered replies
+REPLIES_TABLE = "pnyx_import_replies"  # a lane's rendered replies, before they are stored
 CHECKS = "checks"
 
 
@@ -306,7 +306,9 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
 
 
 def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
-    """A finishing step, reading the new database (which nobody writes meanwhile)."""
+    """A finishing step, reading the new database: the checks, or a share of the `@name`
+    replies (stored by the lane itself on PostgreSQL; on SQLite into a file the import
+    copies in, since the database has one writer)."""
     from pnyx.dumps import target as targets
     from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
     from pnyx.dumps.loader import DumpLoader
@@ -324,12 +326,18 @@ def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         db = SqliteBulk(conn, final=False)
     else:
         db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
+        if not is_checks(task):
+            db.execute(f"CREATE TEMPORARY TABLE {into} (id bigint PRIMARY KEY, html text)")
     try:
         loader = DumpLoader(db, lanes.source, lanes.site, reporter)
         if is_checks(task):
             loader.count_dangling(task.part, task.parts)
         else:
             loader.render_replies(into, task.part, task.parts)
+            if not lanes.is_sqlite:
+                # Each lane stores its own share, while the others render theirs: the rows
+                # are apart, and PostgreSQL updates rows of one table from several sessions.
+                loader.apply_replies(into)
         db.commit()
     finally:
         db.close()
