@@ -113,9 +113,13 @@ class BulkConnection:
 
 def insert_problem(file: str, exc: BaseException) -> DumpError:
     """A database refusal during a bulk insert, told as a problem of the dump file."""
+    said = str(exc).strip()
+    if isinstance(exc, psycopg.Error) and exc.diag.message_primary:
+        # On one line, with the server's detail (which id is repeated, say).
+        said = "; ".join(filter(None, (exc.diag.message_primary, exc.diag.message_detail)))
     if isinstance(exc, INSERT_ERRORS):
-        return DumpError(f"a row repeats an id or a name already imported ({exc})".strip(), file)
-    return DumpError(f"a value does not fit its column ({exc})".strip(), file)
+        return DumpError(f"a row repeats an id or a name already imported ({said})", file)
+    return DumpError(f"a value does not fit its column ({said})", file)
 
 
 class SqliteBulk(BulkConnection):
