@@ -203,6 +203,10 @@ def connect_postgres(target: TargetDatabase, snapshot: bool = False) -> psycopg.
     conn.execute("SET TIME ZONE 'UTC'")
     conn.execute("SET synchronous_commit = off")
     conn.execute("SET maintenance_work_mem = '256MB'")
+    # The import runs one lane per core already: a query or index build that also starts
+    # parallel workers only makes them share the same cores, at the cost of coordinating.
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    conn.execute("SET max_parallel_maintenance_workers = 0")
     if _has_lz4(conn):
         # Bodies and revisions over 2 KB are compressed as they are stored: pglz, the default,
         # costs the server a third more time on the biggest tables than lz4 (PostgreSQL 14 and
