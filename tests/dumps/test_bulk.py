@@ -1,17 +1,21 @@
-"""SQLite's bulk connection: writing in a thread while other connections read the database."""
+"""The bulk connections: writing in a thread while other connections read the database."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
+import uuid
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from pnyx.dumps.bulk import SqliteBulk
-from pnyx.dumps.target import TargetDatabase, connect_sqlite
+from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
+from pnyx.dumps.target import TargetDatabase, connect_postgres, connect_sqlite
 
 
 def _database(tmp_path: Path) -> tuple[TargetDatabase, SqliteBulk]:
@@ -85,3 +89,94 @@ def test_a_block_that_fails_stops_the_statements(tmp_path: Path) -> None:
         raise KeyboardInterrupt
     assert "second" not in _table_names(target)
     db.close()
+
+
+@pytest.fixture
+def postgres_target(backend: str) -> Iterator[TargetDatabase]:
+    """A database of its own on the test server, with a table of 1,000 posts."""
+    if backend != "postgres":
+        pytest.skip("in the PostgreSQL suite")
+    # Named like the run's site databases, which the run drops at its end whatever happens.
+    url = os.environ["PNYX_SITE_DATABASE_URL"].format(name=f"bulk_{uuid.uuid4().hex[:6]}")
+    name = url.rsplit("/", 1)[1]
+    admin_url = os.environ.get(
+        "PNYX_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    target = TargetDatabase(url)
+    with closing(connect_postgres(target)) as conn:
+        conn.execute("CREATE TABLE posts (id integer PRIMARY KEY, score integer, body text)")
+        conn.execute(
+            "INSERT INTO posts SELECT n, n % 7, repeat('x', 2000) FROM generate_series(1, 1000) n"
+        )
+        conn.commit()
+    yield target
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _postgres_indexes(target: TargetDatabase) -> set[str]:
+    with closing(connect_postgres(target)) as conn:
+        return {row[0] for row in conn.execute("SELECT indexname FROM pg_indexes")}
+
+
+def test_postgres_readers_go_on_while_an_index_is_built(postgres_target: TargetDatabase) -> None:
+    db = PostgresBulk(connect_postgres(postgres_target))
+    db.execute("SET lock_timeout = '10s'")  # fails, rather than hangs, if run before the block
+    # The build waits (holding its lock on posts) until a reader has read the table.
+    db.execute("CREATE TABLE marks (waited boolean)")
+    db.commit()
+    with closing(connect_postgres(postgres_target)) as other:
+        other.execute("LOCK TABLE marks IN EXCLUSIVE MODE")  # the writer waits on this
+        statements = [
+            "CREATE INDEX posts_score ON posts (score)",
+            "INSERT INTO marks VALUES (true)",
+            "CREATE INDEX posts_body ON posts (score, body)",
+        ]
+        with db.writing_meanwhile(statements):
+            with closing(connect_postgres(postgres_target)) as reader:
+                reader.execute("SET lock_timeout = '5s'")
+                for _ in range(100):  # until the writer holds its lock on posts
+                    locked = reader.execute(
+                        "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                        " WHERE c.relname = 'posts' AND l.mode = 'ShareLock' AND l.granted"
+                    ).fetchone()
+                    if locked:
+                        break
+                    time.sleep(0.05)
+                assert locked, "the index build never started"
+                count = reader.execute("SELECT COUNT(*) FROM posts").fetchone()
+                reader.rollback()
+            other.rollback()  # lets the writer go on
+        assert count == (1000,)
+    db.commit()
+    assert {"posts_score", "posts_body"} <= _postgres_indexes(postgres_target)
+    db.close()
+
+
+def test_postgres_statement_that_fails_is_raised_after_the_block(
+    postgres_target: TargetDatabase,
+) -> None:
+    db = PostgresBulk(connect_postgres(postgres_target))
+    ran = []
+    with (
+        pytest.raises(psycopg.errors.UndefinedTable),
+        db.writing_meanwhile(["CREATE INDEX lost ON missing (x)"]),
+    ):
+        ran.append("block")
+    assert ran == ["block"]
+    db.close()
+
+
+def test_postgres_block_that_fails_cancels_the_statements(postgres_target: TargetDatabase) -> None:
+    db = PostgresBulk(connect_postgres(postgres_target))
+    statements = ["SELECT pg_sleep(60)", "CREATE INDEX posts_score ON posts (score)"]
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), db.writing_meanwhile(statements):
+        time.sleep(0.5)  # the sleep is running
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 30  # cancelled, not waited for
+    db.conn.rollback()
+    db.close()
+    assert "posts_score" not in _postgres_indexes(postgres_target)

@@ -76,6 +76,24 @@ def _indexes(site: Any) -> dict[str, set[str]]:
         }
 
 
+def _tables_with_statistics(site: Any) -> set[str]:
+    """The site tables the query planner has statistics for (ANALYZE gathers them)."""
+    from django.db import connections
+
+    from pnyx.sites.registry import ensure_connection
+
+    ensure_connection(site)
+    connection = connections[site.db_alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        else:
+            cursor.execute(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()"
+            )
+        return {str(row[0]) for row in cursor.fetchall()}
+
+
 @pytest.fixture
 def imported_sites() -> Any:
     created: list[Any] = []
@@ -242,3 +260,6 @@ def test_loading_in_lanes_gives_the_same_rows(  # type: ignore[no-untyped-def]
     # And the same indexes: the posts' are built by the import beside the finishing lanes.
     assert _indexes(report.site) == _indexes(beer)
     assert "posts_type_activity" in _indexes(report.site)["posts"]
+    # The planner knows the loaded tables (on PostgreSQL each lane analyses its own).
+    loaded = {"posts", "post_history", "comments", "votes", "users", "badges", "tags"}
+    assert loaded <= _tables_with_statistics(report.site)

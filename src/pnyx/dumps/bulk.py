@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,6 +103,15 @@ class BulkConnection:
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
         """Move id sequences past the imported ids, so new rows get fresh ones."""
+
+    def writing_meanwhile(self, statements: Sequence[str]) -> AbstractContextManager[None]:
+        """Run `statements` on this connection, in a thread of their own, while the block
+        runs and other connections read the database; the block must not use this one.
+
+        If the block raises, the statement running is interrupted and no other starts; a
+        statement that fails is raised once the block is done.
+        """
+        raise NotImplementedError
 
     def commit(self) -> None:
         raise NotImplementedError
@@ -482,6 +491,36 @@ class PostgresBulk(BulkConnection):
             statement = sql.SQL("DROP INDEX {}").format(sql.Identifier(item.name))
         self.flush()
         self.conn.execute(statement)
+
+    @contextmanager
+    def writing_meanwhile(self, statements: Sequence[str]) -> Iterator[None]:
+        """See `BulkConnection.writing_meanwhile`: meant for CREATE INDEX, whose lock lets
+        other sessions read the table (adding a key would lock them out until commit)."""
+        self.flush()
+        failure: list[BaseException] = []
+        stop = threading.Event()
+
+        def write() -> None:
+            try:
+                for statement in statements:
+                    if stop.is_set():
+                        return
+                    self.conn.execute(statement)  # type: ignore[arg-type]
+            except BaseException as exc:  # raised in the caller's thread, after the block
+                failure.append(exc)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        try:
+            yield
+        except BaseException:
+            stop.set()
+            self.conn.cancel_safe()
+            raise
+        finally:
+            writer.join()
+        if failure:
+            raise failure[0]
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
         self.flush()

@@ -222,7 +222,11 @@ def _load(
             # Statistics from a sample of each index, as `PRAGMA optimize` takes them: the
             # planner needs their proportions only, and a full pass reads every index again.
             db.execute("PRAGMA analysis_limit = 1000")
-        db.execute("ANALYZE")
+        if new.is_sqlite or jobs == 1:
+            db.execute("ANALYZE")
+        else:  # PostgreSQL lanes analyse the tables they load (`lanes._run`)
+            for table in sorted(loaded - {t for task in present for t in task.tables}):
+                db.execute(f'ANALYZE "{table}"')
         db.commit()
     finally:
         renderer.close()
@@ -230,9 +234,10 @@ def _load(
     return result
 
 
-# SQLite: the posts' lane leaves their indexes to the import, which builds them beside the
-# finishing lanes (a posts table is the widest to read, and one index build reads it whole).
-SQLITE_LATER_INDEXES = ("posts", "post_tags")
+# The posts' lane leaves their indexes to the import, which builds them beside the finishing
+# lanes (a posts table is the widest to read, and one index build reads it whole): the posts
+# are the last file in, and the lanes would otherwise wait for one process building them.
+LATER_INDEXES = ("posts", "post_tags")
 
 
 def _load_in_lanes(
@@ -254,7 +259,7 @@ def _load_in_lanes(
     lanes = Lanes(
         source, site, new.url, new.is_sqlite, deferred, work / "lanes",
         loader.tag_ids, loader.next_tag_id,
-        later_indexes=SQLITE_LATER_INDEXES if isinstance(db, SqliteBulk) else (),
+        later_indexes=LATER_INDEXES,
     )  # fmt: skip
     with LanePool(jobs) as pool:
         result.add(pool.run(lanes, present, reporter))
@@ -273,14 +278,10 @@ def _load_in_lanes(
                 build(db, deferred, tuple(others), kinds=("index",))
         replies = result.comments_with_mentions > 0
         tasks = finishing_tasks(jobs, replies)
+        # The posts' indexes are built meanwhile: the lanes only read the posts, and need none.
+        later = [item.statement for item in deferred if lanes.built_later(item)]
         with reporter.step("comment replies and checks"):
             if isinstance(db, SqliteBulk):
-                # The posts' indexes are built meanwhile: the lanes only read, and need none.
-                later = [
-                    item.statement
-                    for item in deferred
-                    if item.kind == "index" and item.table in lanes.later_indexes
-                ]
                 with db.writing_meanwhile(later):
                     result.add(pool.run(lanes, tasks, reporter))
                 # Gathered in id order first, so that one UPDATE walks the comments once:
@@ -301,7 +302,8 @@ def _load_in_lanes(
                 # Adding a key locks its table until commit, and the lanes read those tables.
                 db.commit()
                 # Each lane stores the replies it renders (see `lanes._finish`).
-                result.add(pool.run(lanes, tasks, reporter))
+                with db.writing_meanwhile(later):
+                    result.add(pool.run(lanes, tasks, reporter))
 
 
 def _record(db: BulkConnection, source_name: str, result: LoadResult) -> None:

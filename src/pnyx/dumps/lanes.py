@@ -65,9 +65,14 @@ class Lanes:
     scratch_dir: Path  # SQLite: the empty database's copy, and one file per task
     tag_ids: dict[str, int] = field(default_factory=dict)
     next_tag_id: int = 1
-    # Tables whose indexes the import builds itself once the files are in (SQLite: the posts,
-    # while the lanes render the replies and run the checks), rather than the task's lane.
+    # Tables whose indexes the import builds itself once the files are in (the posts, while
+    # the lanes render the replies and run the checks), rather than the task's lane. Their
+    # keys stay with the lane: adding one locks the table, which the finishing lanes read.
     later_indexes: tuple[str, ...] = ()
+
+    def built_later(self, item: Deferred) -> bool:
+        """Whether the import builds `item` beside the finishing lanes (see `later_indexes`)."""
+        return item.kind == "index" and not item.constraint and item.table in self.later_indexes
 
     @property
     def template(self) -> Path:
@@ -296,8 +301,13 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         loader.tag_ids = dict(lanes.tag_ids)
         loader.next_tag_id = lanes.next_tag_id
         result = loader.run(task)
-        now = tuple(table for table in task.tables if table not in lanes.later_indexes)
-        build(db, lanes.deferred, now, kinds=("index",), file=task.file)
+        now = [item for item in lanes.deferred if not lanes.built_later(item)]
+        build(db, now, task.tables, kinds=("index",), file=task.file)
+        if not lanes.is_sqlite:
+            # While the other lanes still load: as the import's last step, the statistics
+            # of every table would be gathered by one server process with a core idle.
+            for table in task.tables:
+                db.execute(f'ANALYZE "{table}"')
         db.commit()
     finally:
         renderer.close()
