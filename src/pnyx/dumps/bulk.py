@@ -120,6 +120,45 @@ class BulkConnection:
         raise NotImplementedError
 
 
+@contextmanager
+def _statements_meanwhile(
+    statements: Sequence[str],
+    execute: Callable[[Any], object],
+    interrupt: Callable[[], object],
+    before: Callable[[], object] = lambda: None,
+    after: Callable[[], object] = lambda: None,
+) -> Iterator[None]:
+    """`execute` each of `statements` in a thread of its own (`before` them and `after` them
+    too) while the block runs. If the block raises, `interrupt` stops the statement running
+    and no other starts; a statement that fails is raised once the block is done."""
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        try:
+            before()
+            for statement in statements:
+                if stop.is_set():
+                    return
+                execute(statement)
+            after()
+        except BaseException as exc:  # raised in the caller's thread, after the block
+            failure.append(exc)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    try:
+        yield
+    except BaseException:
+        stop.set()
+        interrupt()
+        raise
+    finally:
+        writer.join()
+    if failure:
+        raise failure[0]
+
+
 def insert_problem(file: str, exc: BaseException) -> DumpError:
     """A database refusal during a bulk insert, told as a problem of the dump file."""
     said = str(exc).strip()
@@ -229,42 +268,15 @@ class SqliteBulk(BulkConnection):
 
     @contextmanager
     def writing_meanwhile(self, statements: Sequence[str]) -> Iterator[None]:
-        """Run `statements` in a thread of their own while the block runs, in WAL mode, so
-        that other connections can read the database meanwhile (they read it as it was
-        before the statements). No other connection may be open on entry or on exit, when
-        the database leaves WAL mode again; the block must not use this connection.
-
-        If the block raises, the statement running is interrupted and no other starts; a
-        statement that fails is raised once the block is done.
-        """
+        """See `BulkConnection.writing_meanwhile`: in WAL mode, so that other connections
+        read the database meanwhile (as it was before the statements). No other connection
+        may be open on entry or on exit, when the database leaves WAL mode again."""
         self.release()
         self.conn.execute("PRAGMA journal_mode=WAL").close()
-        failure: list[BaseException] = []
-        stop = threading.Event()
-
-        def write() -> None:
-            try:
-                self.resume()
-                for statement in statements:
-                    if stop.is_set():
-                        return
-                    self.conn.execute(statement)
-                self.release()
-            except BaseException as exc:  # raised in the caller's thread, after the block
-                failure.append(exc)
-
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
-        try:
+        with _statements_meanwhile(
+            statements, self.conn.execute, self.conn.interrupt, self.resume, self.release
+        ):
             yield
-        except BaseException:
-            stop.set()
-            self.conn.interrupt()
-            raise
-        finally:
-            writer.join()
-        if failure:
-            raise failure[0]
         # Leaving WAL folds what was written meanwhile into the file (a checkpoint).
         self.conn.execute("PRAGMA journal_mode=OFF").close()
         self.resume()
@@ -497,30 +509,8 @@ class PostgresBulk(BulkConnection):
         """See `BulkConnection.writing_meanwhile`: meant for CREATE INDEX, whose lock lets
         other sessions read the table (adding a key would lock them out until commit)."""
         self.flush()
-        failure: list[BaseException] = []
-        stop = threading.Event()
-
-        def write() -> None:
-            try:
-                for statement in statements:
-                    if stop.is_set():
-                        return
-                    self.conn.execute(statement)  # type: ignore[arg-type]
-            except BaseException as exc:  # raised in the caller's thread, after the block
-                failure.append(exc)
-
-        writer = threading.Thread(target=write, daemon=True)
-        writer.start()
-        try:
+        with _statements_meanwhile(statements, self.conn.execute, self.conn.cancel_safe):
             yield
-        except BaseException:
-            stop.set()
-            self.conn.cancel_safe()
-            raise
-        finally:
-            writer.join()
-        if failure:
-            raise failure[0]
 
     def reset_sequences(self, tables: Sequence[str]) -> None:
         self.flush()
