@@ -23,6 +23,7 @@ from django.db import transaction
 
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
+from pnyx.dumps.heap import frozen_heap
 from pnyx.dumps.lanes import (
     REPLIES_TABLE,
     LanePool,
@@ -149,7 +150,7 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
         site.origins = list(dict.fromkeys([*(existing.origins if existing else []), *origins]))
         new = targets.new_target(base_url)
         try:
-            with _terminate_as_interrupt(), open_dump(request.path, work) as source:
+            with _terminate_as_interrupt(), frozen_heap(), open_dump(request.path, work) as source:
                 targets.create(new)
                 result = _load(new, source, site, reporter, _jobs(request, source), work)
                 _switch(site, new, existing is None)

@@ -23,8 +23,10 @@ def lane_main(conn: Connection, parent: int) -> None:
     import django
 
     django.setup()
+    from pnyx.dumps.heap import freeze_heap
     from pnyx.dumps.lanes import serve
 
+    freeze_heap()
     serve(conn)
 
 

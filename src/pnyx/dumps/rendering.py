@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from pnyx.dumps.comment_html import render_without_replies
+from pnyx.dumps.heap import freeze_heap
 from pnyx.posts.slugs import slugify_name
 from pnyx.render.comments import render_comment
 from pnyx.render.links import LinkContext
@@ -59,6 +60,7 @@ def render_replies(
 def _quiet_worker() -> None:
     # Ctrl-C reaches the whole process group: the import unwinds and stops the helpers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    freeze_heap()
 
 
 class Renderer:
