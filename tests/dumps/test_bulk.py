@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -180,3 +181,37 @@ def test_postgres_block_that_fails_cancels_the_statements(postgres_target: Targe
     db.conn.rollback()
     db.close()
     assert "posts_score" not in _postgres_indexes(postgres_target)
+
+
+def test_postgres_rows_written_into_a_claimed_table_are_frozen(
+    postgres_target: TargetDatabase,
+) -> None:
+    """Pages of rows COPYed into a table its transaction claimed are all-visible once it
+    commits (no later reader has to mark them, and index-only scans can answer the checks);
+    dates arrive whether the rows give them as datetimes or as text."""
+    db = PostgresBulk(connect_postgres(postgres_target))
+    for table in ("claimed", "unclaimed"):
+        db.execute(f"CREATE TABLE {table} (id integer, at timestamp with time zone, body text)")
+    db.commit()
+    start = datetime(2014, 1, 21, 20, 26, 5, 383000)
+    moments = [(n, start + timedelta(hours=n), "x" * 200) for n in range(1, 2001)]
+    texts = [(n, at.isoformat(" "), body) for n, at, body in moments]
+    db.claim(["claimed"])
+    for table in ("claimed", "unclaimed"):
+        db.insert(table, ["id", "at", "body"], moments[:1000])
+        db.insert(table, ["id", "at", "body"], texts[1000:])
+    db.commit()
+    db.conn.autocommit = True
+    db.execute("ANALYZE claimed, unclaimed")
+    pages = {
+        name: (total, visible)
+        for name, total, visible in db.conn.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class"
+            " WHERE relname IN ('claimed', 'unclaimed')"
+        ).fetchall()
+    }
+    stored = db.conn.execute("SELECT id, at FROM claimed ORDER BY id").fetchall()
+    db.close()
+    assert pages["claimed"][0] > 1 and pages["claimed"][1] == pages["claimed"][0]
+    assert pages["unclaimed"][1] == 0
+    assert stored == [(n, at.replace(tzinfo=UTC)) for n, at, _ in moments]

@@ -304,6 +304,7 @@ class DumpLoader:
             ),
             "Badges.xml": lambda: self._each_row(BADGES, RowConverter(BADGES)),
         }[task.file]
+        self.db.claim(task.tables)
         load()
         for record in self._license_records:
             record()
