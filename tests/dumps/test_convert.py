@@ -1,5 +1,6 @@
 """Dates from a dump are stored exactly as Django would store the same moment, whether
-`parse_date` converts them or a table's generated converter (which has its fast path inline)."""
+`parse_date` converts them or a table's generated converter (which has its fast path inline),
+and as the same moments when they are converted to datetimes for PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pnyx.dumps import convert
-from pnyx.dumps.convert import RowConverter, RowProblem, parse_date
-from pnyx.dumps.schema import VOTES, Field, Table
+from pnyx.dumps.convert import RowConverter, RowProblem, parse_date, parse_moment
+from pnyx.dumps.schema import VOTES, Field, Table, license_for_date
 
-DATED = RowConverter(Table("Dated.xml", "dated", "dated", (Field("Date", "date", "date"),)))
+DATED_TABLE = Table("Dated.xml", "dated", "dated", (Field("Date", "date", "date"),))
+DATED = RowConverter(DATED_TABLE)
+DATED_MOMENTS = RowConverter(DATED_TABLE, datetimes=True)
 
 
 def converted(text: str) -> object:
@@ -22,7 +25,23 @@ def converted(text: str) -> object:
     return DATED({"Date": text})[0]
 
 
-BOTH = pytest.mark.parametrize("convert", [parse_date, converted])
+def as_text(moment: datetime) -> str:
+    assert moment.tzinfo is None  # a naive datetime, in UTC
+    return moment.isoformat(" ")
+
+
+def parsed_moment(text: str) -> str:
+    return as_text(parse_moment(text))
+
+
+def converted_moment(text: str) -> str:
+    """The date as a table's converter gives it to PostgreSQL: a datetime."""
+    moment = DATED_MOMENTS({"Date": text})[0]
+    assert isinstance(moment, datetime)
+    return as_text(moment)
+
+
+BOTH = pytest.mark.parametrize("convert", [parse_date, converted, parsed_moment, converted_moment])
 
 
 @BOTH
@@ -62,6 +81,17 @@ def test_other_date_shapes_are_normalised(
 def test_impossible_dates_are_refused(text: str, convert: Callable[[str], object]) -> None:
     with pytest.raises((ValueError, RowProblem)):
         convert(text)
+
+
+def test_licences_follow_the_date_given_as_text_or_datetime() -> None:
+    for text, licence in [
+        ("2011-04-07 23:59:59", "CC BY-SA 2.5"),
+        ("2011-04-08 00:00:00", "CC BY-SA 3.0"),
+        ("2018-05-01 12:00:00.5", "CC BY-SA 3.0"),
+        ("2018-05-02 00:00:00", "CC BY-SA 4.0"),
+    ]:
+        assert license_for_date(text) == licence
+        assert license_for_date(datetime.fromisoformat(text)) == licence
 
 
 def test_the_timezone_is_utc() -> None:

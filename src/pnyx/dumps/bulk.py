@@ -378,7 +378,7 @@ class PostgresBulk(BulkConnection):
                     copy.write_row(row)
                 return
             copy.set_types(plan.types)
-            dates = plan.dates
+            dates = _dates_given_as_text(rows, plan.dates)
             for row in rows:
                 if dates:
                     row = list(row)
@@ -587,6 +587,21 @@ class _CopyPlan:
     statement: sql.Composed
     types: list[str] | None  # None: in text
     dates: tuple[int, ...]  # positions of the `timestamp with time zone` columns
+
+
+def _dates_given_as_text(rows: list[Row], dates: tuple[int, ...]) -> tuple[int, ...]:
+    """Which of the date columns `dates` of `rows` are to be made naive datetimes in UTC.
+
+    The loader converts dates to those already (for PostgreSQL); other rows (read back from
+    the database, or given as text) are converted here. A batch's rows come from one place,
+    so the first value of a column that is not NULL says how the column is given.
+    """
+    given = []
+    for at in dates:
+        value = next((row[at] for row in rows if row[at] is not None), None)
+        if value is not None and (type(value) is not datetime or value.tzinfo is not None):
+            given.append(at)
+    return tuple(given)
 
 
 def _utc_naive(value: object) -> object:

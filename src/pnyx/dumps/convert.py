@@ -3,7 +3,8 @@
 Values are checked as they are converted (integers in range, dates that parse, text that fits
 its column), so a bad value stops the import at its line on either backend rather than as a
 database error later. Dates become ISO text in UTC (`2014-01-21 20:26:05.383000`), the form
-Django stores on SQLite and PostgreSQL accepts for `timestamp with time zone` in UTC sessions.
+Django stores on SQLite, or for PostgreSQL, whose binary COPY takes them so, naive datetimes in
+UTC (`RowConverter(..., datetimes=True)`).
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ def parse_date(text: str) -> str:
     return moment.isoformat(" ")
 
 
+def parse_moment(text: str) -> datetime:
+    """Dump datetime -> naive datetime in UTC."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
 def parse_bool(text: str) -> bool:
     if text == "True":
         return True
@@ -117,11 +126,15 @@ class RowConverter:
     """Converts rows of one table in the column order of its `Field`s.
 
     `html` renders Posts.Body (sanitising, localising links); the tag forms seen are collected
-    in `tag_forms` so the export can write tags the way the dump did.
+    in `tag_forms` so the export can write tags the way the dump did. With `datetimes`, dates
+    are naive datetimes in UTC rather than ISO text.
     """
 
-    def __init__(self, table: Table, html: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, table: Table, html: Callable[[str], str] | None = None, datetimes: bool = False
+    ) -> None:
         self.table = table
+        self.datetimes = datetimes
         self.tag_forms: set[str] = set()
         self._html = html or (lambda text: text)
         self._fields = {f.attr: f for f in table.fields}
@@ -134,7 +147,7 @@ class RowConverter:
         if field.kind == "bigint":
             return parse_bigint
         if field.kind == "date":
-            return parse_date
+            return parse_moment if self.datetimes else parse_date
         if field.kind == "bool":
             return parse_bool
         if field.kind == "html":
@@ -191,7 +204,8 @@ class RowConverter:
                 lines.append(f"    {value} = default{index}")
             else:
                 lines.append(f"    {value} = values[{at}]")
-                lines.extend("    " + statement for statement in _conversion(field, value))
+                conversion = _conversion(field, value, self.datetimes)
+                lines.extend("    " + statement for statement in conversion)
         else:
             columns = ", ".join(f"v{i}" for i in range(len(self.table.fields)))
             lines.append(f"    return [{columns}]")
@@ -206,6 +220,7 @@ class RowConverter:
         namespace: dict[str, object] = {
             "Missing": _Missing,
             "parse_date": parse_date,
+            "UTC": UTC,
             "fromisoformat": datetime.fromisoformat,
             "parse_bool": parse_bool,
             "html": self._html,
@@ -243,11 +258,16 @@ class _Missing(Exception):
     """A required attribute is absent (the checked path says which)."""
 
 
-def _conversion(field: Field, value: str) -> list[str]:
+def _conversion(field: Field, value: str, datetimes: bool) -> list[str]:
     """Statements converting the attribute text in variable `value`, as `RowConverter` does."""
     if field.kind in ("int", "bigint"):
         low, high = (INT32_MIN, INT32_MAX) if field.kind == "int" else (INT64_MIN, INT64_MAX)
         return [f"{value} = int({value})", f"if not {low} <= {value} <= {high}: raise ValueError"]
+    if field.kind == "date" and datetimes:
+        return [
+            f"{value} = fromisoformat({value})",
+            f"if {value}.tzinfo is not None: {value} = {value}.astimezone(UTC).replace(tzinfo=None)",
+        ]
     if field.kind == "date":
         # `parse_date`'s fast path written out: a call costs as much again, on ten million dates.
         return [

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
 from pnyx.dumps.comment_html import is_plain
@@ -277,7 +278,7 @@ class DumpLoader:
             nonlocal given, derived
             if values[at] is None:
                 date = values[edited_at] if edited_at is not None else None
-                values[at] = license_for_date(str(date or values[date_at]))
+                values[at] = license_for_date(cast(str | datetime, date or values[date_at]))
                 derived += 1
             else:
                 given += 1
@@ -288,6 +289,10 @@ class DumpLoader:
 
         self._license_records.append(record)
         return fill
+
+    def _converter(self, table: Table) -> RowConverter:
+        # PostgreSQL's binary COPY takes dates as datetimes, SQLite stores them as text.
+        return RowConverter(table, datetimes=not self.db.is_sqlite)
 
     # -- the files -------------------------------------------------------------------------
 
@@ -302,7 +307,7 @@ class DumpLoader:
             "PostLinks.xml": lambda: self.load_hanging_on_posts(
                 POST_LINKS, ("post_id", "related_post_id")
             ),
-            "Badges.xml": lambda: self._each_row(BADGES, RowConverter(BADGES)),
+            "Badges.xml": lambda: self._each_row(BADGES, self._converter(BADGES)),
         }[task.file]
         self.db.claim(task.tables)
         load()
@@ -312,7 +317,7 @@ class DumpLoader:
         return self.result
 
     def load_users(self) -> None:
-        self._each_row(USERS, RowConverter(USERS))
+        self._each_row(USERS, self._converter(USERS))
 
     def load_tags(self) -> None:
         def keep(values: list[object]) -> bool:
@@ -323,7 +328,7 @@ class DumpLoader:
             self.next_tag_id = max(self.next_tag_id, tag_id + 1)
             return True
 
-        self._each_row(TAGS, RowConverter(TAGS), keep)
+        self._each_row(TAGS, self._converter(TAGS), keep)
 
     def load_posts(self) -> None:
         """Posts with their tags, and with their Markdown and lock from the revisions loaded."""
@@ -334,7 +339,7 @@ class DumpLoader:
             POSTS, columns.index("content_license"), at_created, columns.index("last_edit_date")
         )
         at_body = columns.index("body_html")
-        converter = RowConverter(POSTS)  # bodies are sanitised a batch at a time, by `prepare`
+        converter = self._converter(POSTS)  # bodies are sanitised a batch at a time, by `prepare`
         tag_id = self._tag_id
         links = self.links
 
@@ -441,7 +446,7 @@ class DumpLoader:
             fill_license(values)
             return True
 
-        self._each_row(POST_HISTORY, RowConverter(POST_HISTORY), keep)
+        self._each_row(POST_HISTORY, self._converter(POST_HISTORY), keep)
 
     def load_comments(self) -> None:
         """Comments without `@` are rendered now; those with one wait for `resolve_mentions`."""
@@ -478,7 +483,7 @@ class DumpLoader:
 
             return complete
 
-        self._each_row(COMMENTS, RowConverter(COMMENTS), keep, prepare, ("text_html",))
+        self._each_row(COMMENTS, self._converter(COMMENTS), keep, prepare, ("text_html",))
 
     def load_hanging_on_posts(self, table: Table, post_columns: tuple[str, ...]) -> None:
         """Votes and links: kept even when their post is not in the dump, but not the canaries'."""
@@ -492,7 +497,7 @@ class DumpLoader:
                 return False
             return all(values[position] not in CANARY_POST_IDS for position in others)
 
-        self._each_row(table, RowConverter(table), keep if others else keep_one)
+        self._each_row(table, self._converter(table), keep if others else keep_one)
 
     # -- after the files -------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ it, so the two cannot drift apart. `kind` says how a value is read and written:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 CANARY_POST_IDS = frozenset({1000000001, 1000000010})
 """Fabricated posts recent dumps carry to trace copies; dropped with everything that hangs on them."""
@@ -201,9 +202,13 @@ LICENSE_STARTS = (("2018-05-02", "CC BY-SA 4.0"), ("2011-04-08", "CC BY-SA 3.0")
 OLDEST_LICENSE = "CC BY-SA 2.5"
 
 
-def license_for_date(date_text: str) -> str:
-    """The licence of content created or last edited at `date_text` (ISO text, UTC)."""
-    for start, name in LICENSE_STARTS:
-        if date_text >= start:
-            return name
-    return OLDEST_LICENSE
+LICENSE_START_MOMENTS = tuple((datetime.fromisoformat(day), name) for day, name in LICENSE_STARTS)
+
+
+def license_for_date(date: str | datetime) -> str:
+    """The licence of content created or last edited at `date` (ISO text or datetime, UTC)."""
+    if isinstance(date, datetime):
+        return next(
+            (name for start, name in LICENSE_START_MOMENTS if date >= start), OLDEST_LICENSE
+        )
+    return next((name for start, name in LICENSE_STARTS if date >= start), OLDEST_LICENSE)
