@@ -153,24 +153,27 @@ def bare_parse_main(folder: Path) -> None:
 
 
 def bare_parse(folder: Path, work: Path) -> tuple[Run, int]:
-    """The best of two bare parses of the dump at `folder`, and the rows it holds."""
-    best: Run | None = None
-    rows = 0
-    for attempt in range(2):
-        output = work / f"bare-{attempt}.json"
-        run, status = _measure(
-            [sys.executable, "-m", "benchmarks.dumps.bench_import", "--bare", str(folder)],
-            {**os.environ, "PYTHONPATH": str(REPO)},
-            work / f"bare-{attempt}.log",
-            output,
-        )
-        if status != 0:
-            raise SystemExit(f"the bare parse failed: {(work / f'bare-{attempt}.log').read_text()}")
-        rows = int(json.loads(output.read_text())["rows"])
-        if best is None or run.seconds < best.seconds:
-            best = run
-    assert best is not None
-    return best, rows
+    """One bare parse of the dump at `folder`, and the rows it holds."""
+    output = work / "bare.json"
+    run, status = _measure(
+        [sys.executable, "-m", "benchmarks.dumps.bench_import", "--bare", str(folder)],
+        {**os.environ, "PYTHONPATH": str(REPO)},
+        work / "bare.log",
+        output,
+    )
+    if status != 0:
+        raise SystemExit(f"the bare parse failed: {(work / 'bare.log').read_text()}")
+    return run, int(json.loads(output.read_text())["rows"])
+
+
+def mean(first: Run, second: Run) -> Run:
+    """Two runs of the same work as one: their mean times, their higher peaks."""
+    return Run(
+        (first.seconds + second.seconds) / 2,
+        (first.cpu_seconds + second.cpu_seconds) / 2,
+        max(first.peak_mb, second.peak_mb),
+        max(first.peak_total_mb, second.peak_total_mb),
+    )
 
 
 def _postgres_url(base: str, database: str) -> str:
@@ -294,7 +297,9 @@ def markdown(results: list[Result], command: str, started: str, loads: tuple[str
         "",
         f"Command: `{command}`. Each import ran as `pnyx import DIR --site bench` into a fresh data",
         "directory (best of three for a dump under 100 MB); the bare parse reads the same files with the importer's reader (lxml iterparse,",
-        "rows cleared) and does nothing with the rows: the floor an import cannot beat.",
+        "rows cleared) and does nothing with the rows: the floor an import cannot beat. It ran just",
+        "before and just after each import, and the table gives the mean of the two: this shared",
+        "machine's speed drifts within minutes, and a ratio should compare runs of one moment.",
         "",
         *[f"- {line}" for line in machine.lines()],
         f"- load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]} (the machine is shared)",
@@ -373,25 +378,28 @@ def main(argv: list[str]) -> int:
         )
         for name, folder in dumps.items():
             size = sum(p.stat().st_size for p in folder.glob("*.xml"))
-            bare, rows = bare_parse(folder, work)
-            print(
-                f"{name}: {rows:,} rows, {size / 1e6:,.0f} MB; bare parse {bare.seconds:.1f}s",
-                flush=True,
-            )
+            print(f"{name}: {size / 1e6:,.0f} MB", flush=True)
             for backend in backends:
-                # A small dump imports in about a second, where this shared machine's noise
-                # is a third of it: best of three, as the bare parse is best of two.
+                # This shared machine's speed drifts by a fifth within minutes: each import is
+                # measured against bare parses just before and just after it (their mean).
+                before, rows = bare_parse(folder, work)
+                # A small dump imports in about a second, where the noise is a third of it:
+                # best of three.
                 tries = 3 if size < SMALL_DUMP_BYTES else 1
                 load, files, steps = min(
                     (import_once(folder, backend, work) for _ in range(tries)),
                     key=lambda attempt: attempt[0].seconds,
                 )
+                after, _ = bare_parse(folder, work)
+                bare = mean(before, after)
                 result = Result(name, backend, rows, size, bare, load, files, steps)
                 results.append(result)
                 print(
-                    f"  {backend}: {load.seconds:.1f}s, {result.rows_per_second:,.0f} rows/s, "
-                    f"{result.ratio:.1f}x the bare parse (CPU {result.cpu_ratio:.1f}x), "
-                    f"peak {load.peak_total_mb:,.0f} MB (largest process {load.peak_mb:,.0f} MB)",
+                    f"  {backend}: {rows:,} rows; {load.seconds:.1f}s, "
+                    f"{result.rows_per_second:,.0f} rows/s; bare parse {before.seconds:.1f}s "
+                    f"before, {after.seconds:.1f}s after; {result.ratio:.1f}x the bare parse "
+                    f"(CPU {result.cpu_ratio:.1f}x), peak {load.peak_total_mb:,.0f} MB "
+                    f"(largest process {load.peak_mb:,.0f} MB)",
                     flush=True,
                 )
     settings = " ".join(
