@@ -215,3 +215,13 @@ def test_postgres_rows_written_into_a_claimed_table_are_frozen(
     assert pages["claimed"][0] > 1 and pages["claimed"][1] == pages["claimed"][0]
     assert pages["unclaimed"][1] == 0
     assert stored == [(n, at.replace(tzinfo=UTC)) for n, at, _ in moments]
+
+
+def test_postgres_a_table_with_rows_is_not_claimed(postgres_target: TargetDatabase) -> None:
+    """Claiming empties a table: one that holds rows is refused, and keeps them."""
+    db = PostgresBulk(connect_postgres(postgres_target))
+    with pytest.raises(ValueError, match="posts holds rows"):
+        db.claim(["posts"])
+    db.conn.rollback()
+    assert db.conn.execute("SELECT COUNT(*) FROM posts").fetchone() == (1000,)
+    db.close()

@@ -395,8 +395,15 @@ class PostgresBulk(BulkConnection):
         and pages of frozen rows are marked all-visible, so index-only scans can answer the
         checks. PostgreSQL allows FREEZE only into a table created or emptied in the same
         transaction, which also keeps other sessions out of the table until the commit.
+        A table that holds rows is refused: emptying it would lose them without a word.
         """
         self.flush()
+        for table in tables:
+            holds_rows = self.conn.execute(
+                sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table))
+            ).fetchone()
+            if holds_rows and holds_rows[0]:
+                raise ValueError(f"{table} holds rows: a load claims only empty tables")
         self.conn.execute(
             sql.SQL("TRUNCATE {}").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
         )
