@@ -220,18 +220,26 @@ def test_replace_switches_to_the_new_content_and_drops_the_old_database(
         assert not Path(site.database_url.removeprefix("sqlite:///")).exists()
 
 
+REPEATED_IDS = {
+    "Users.xml": [*MINIMAL_USERS, MINIMAL_USERS[1].replace("Ann Asker", "Ann Again")],
+    # A plain comment and a reply with one id: in lanes on PostgreSQL, replies wait in a
+    # table of their own and meet the other comments only once rendered.
+    "Comments.xml": [*MINIMAL_COMMENTS, MINIMAL_COMMENTS[1].replace('Id="11"', 'Id="10"')],
+}
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"], ids=["one-process", "lanes"])
+@pytest.mark.parametrize("file", sorted(REPEATED_IDS))
 def test_a_duplicate_id_is_reported_with_the_file(
-    make_dump: Callable[..., Path], capsys: Any, jobs: str
+    make_dump: Callable[..., Path], capsys: Any, jobs: str, file: str
 ) -> None:
     """On PostgreSQL the primary key is added after the rows (by a lane, in lanes): the
     repeated id is refused then, and still told as a problem of its file."""
-    users = [*MINIMAL_USERS, MINIMAL_USERS[1].replace("Ann Asker", "Ann Again")]
     name = _name()
-    assert run_import(make_dump({"Users.xml": users}), name, "--jobs", jobs) == 2
+    assert run_import(make_dump({file: REPEATED_IDS[file]}), name, "--jobs", jobs) == 2
     error = capsys.readouterr().err
     assert error.startswith("pnyx: error: ")
-    assert "Users.xml" in error and "repeats an id" in error
+    assert file in error and "repeats an id" in error
     assert len(error.strip().splitlines()) == 1, error  # one line, no traceback
     assert_no_trace(name)
 

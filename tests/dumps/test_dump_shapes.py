@@ -39,13 +39,17 @@ def load(make_dump: Callable[..., Path]) -> Any:
     sites: list[Any] = []
 
     def factory(
-        files: dict[str, list[str]] | None = None, path: Path | None = None, eol: str = "\r\n"
+        files: dict[str, list[str]] | None = None,
+        path: Path | None = None,
+        eol: str = "\r\n",
+        jobs: int | None = None,
     ) -> ImportReport:
         report = import_dump(
             ImportRequest(
                 path or make_dump(files, eol=eol),
                 site_name=f"s{uuid.uuid4().hex[:8]}",
                 origins=[ORIGIN],
+                jobs=jobs,
             )
         )
         sites.append(report.site)
@@ -153,6 +157,31 @@ def test_comment_markup_and_replies(load: Any) -> None:
         assert Comment.objects.get(pk=10).text_html == "Good question, <strong>really</strong>."
         reply = Comment.objects.get(pk=11).text_html
         assert reply.startswith(f'<a class="mention" href="/{report.site.name}/users/5/ann-asker"')
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "lanes"])
+def test_replies_know_earlier_replies_and_hang_on_missing_posts(load: Any, jobs: int) -> None:
+    """A reply's earlier commenters include those who replied themselves (on PostgreSQL the
+    lanes keep comments with an `@` apart until their replies are rendered), and a reply
+    on a post the dump lacks is kept and counted like any comment."""
+    comments = [
+        *MINIMAL_COMMENTS,  # 11: Bo Answerer replies to @Ann
+        'Id="13" PostId="1" Score="0" Text="@BoAns you are right" '
+        'CreationDate="2014-01-22T11:00:00.000" UserId="5"',
+        'Id="14" PostId="999" Score="0" Text="@Ann on a deleted post" '
+        'CreationDate="2014-01-22T12:00:00.000" UserId="6"',
+    ]
+    report = load({"Comments.xml": comments}, jobs=jobs)
+    name = report.site.name
+    with activated(report.site):
+        html = dict(Comment.objects.values_list("id", "text_html"))
+    assert sorted(html) == [10, 11, 13, 14]
+    assert html[10] == "Good question, <strong>really</strong>."
+    assert html[11].startswith(f'<a class="mention" href="/{name}/users/5/ann-asker"')
+    assert html[13].startswith(f'<a class="mention" href="/{name}/users/6/bo-answerer"')
+    assert html[14] == "@Ann on a deleted post"  # no conversation to find Ann in
+    assert report.result.rows["Comments.xml"] == 4
+    assert report.result.dangling == {"Comments.xml": 1}
 
 
 def test_canary_posts_are_dropped_with_what_hangs_on_them(load: Any) -> None:

@@ -257,10 +257,11 @@ def _load_in_lanes(
     else:
         build(db, deferred, ("tags",), kinds=("index",), file="Tags.xml")
         db.commit()  # the lanes' connections must see the tags and the dropped indexes
+    mentions_apart = not new.is_sqlite and any(task.file == "Comments.xml" for task in present)
     lanes = Lanes(
         source, site, new.url, new.is_sqlite, deferred, work / "lanes",
         loader.tag_ids, loader.next_tag_id,
-        later_indexes=LATER_INDEXES,
+        later_indexes=LATER_INDEXES, mentions_apart=mentions_apart,
     )  # fmt: skip
     with LanePool(jobs) as pool:
         result.add(pool.run(lanes, present, reporter))
@@ -300,11 +301,19 @@ def _load_in_lanes(
                 loader.apply_replies(f"temp.{REPLIES_TABLE}")
                 db.execute(f"DROP TABLE temp.{REPLIES_TABLE}")
             else:
+                # The lanes' rendered replies, seen by every session; unlogged, as the whole
+                # database is dropped if the import does not complete.
+                db.execute(f"CREATE UNLOGGED TABLE {REPLIES_TABLE} (id bigint, html text)")
                 # Adding a key locks its table until commit, and the lanes read those tables.
                 db.commit()
-                # Each lane stores the replies it renders (see `lanes._finish`).
                 with db.writing_meanwhile(later):
                     result.add(pool.run(lanes, tasks, reporter))
+                if mentions_apart:
+                    loader.merge_mentions(REPLIES_TABLE)
+                    after = [item for item in deferred if lanes.built_after_replies(item)]
+                    build(db, after, ("comments",), kinds=("index",), file="Comments.xml")
+                    db.execute('ANALYZE "comments"')
+                db.execute(f"DROP TABLE {REPLIES_TABLE}")
 
 
 def _record(db: BulkConnection, source_name: str, result: LoadResult) -> None:

@@ -69,10 +69,18 @@ class Lanes:
     # the lanes render the replies and run the checks), rather than the task's lane. Their
     # keys stay with the lane: adding one locks the table, which the finishing lanes read.
     later_indexes: tuple[str, ...] = ()
+    # PostgreSQL: the comments that hold an `@` wait apart until their replies are rendered,
+    # and the import then stores them and builds the comments' indexes and key
+    # (`DumpLoader.merge_mentions`).
+    mentions_apart: bool = False
 
     def built_later(self, item: Deferred) -> bool:
         """Whether the import builds `item` beside the finishing lanes (see `later_indexes`)."""
         return item.kind == "index" and not item.constraint and item.table in self.later_indexes
+
+    def built_after_replies(self, item: Deferred) -> bool:
+        """Whether the import builds `item` once the replies are stored (`mentions_apart`)."""
+        return self.mentions_apart and item.kind == "index" and item.table == "comments"
 
     @property
     def template(self) -> Path:
@@ -300,14 +308,20 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         loader = DumpLoader(db, lanes.source, lanes.site, reporter, renderer)
         loader.tag_ids = dict(lanes.tag_ids)
         loader.next_tag_id = lanes.next_tag_id
+        loader.mentions_apart = lanes.mentions_apart
         result = loader.run(task)
-        now = [item for item in lanes.deferred if not lanes.built_later(item)]
+        now = [
+            item
+            for item in lanes.deferred
+            if not lanes.built_later(item) and not lanes.built_after_replies(item)
+        ]
         build(db, now, task.tables, kinds=("index",), file=task.file)
         if not lanes.is_sqlite:
             # While the other lanes still load: as the import's last step, the statistics
             # of every table would be gathered by one server process with a core idle.
             for table in task.tables:
-                db.execute(f'ANALYZE "{table}"')
+                if not (lanes.mentions_apart and table == "comments"):  # analysed when whole
+                    db.execute(f'ANALYZE "{table}"')
         db.commit()
     finally:
         renderer.close()
@@ -317,8 +331,8 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
 
 def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
     """A finishing step, reading the new database: the checks, or a share of the `@name`
-    replies (stored by the lane itself on PostgreSQL; on SQLite into a file the import
-    copies in, since the database has one writer)."""
+    replies (on PostgreSQL into a table the import stores them from, with the comments kept
+    apart; on SQLite into a file the import copies in, since the database has one writer)."""
     from pnyx.dumps import target as targets
     from pnyx.dumps.bulk import PostgresBulk, SqliteBulk
     from pnyx.dumps.loader import DumpLoader
@@ -336,18 +350,13 @@ def _finish(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
         db = SqliteBulk(conn, final=False)
     else:
         db = PostgresBulk(targets.connect_postgres(targets.TargetDatabase(lanes.target_url)))
-        if not is_checks(task):
-            db.execute(f"CREATE TEMPORARY TABLE {into} (id bigint PRIMARY KEY, html text)")
     try:
         loader = DumpLoader(db, lanes.source, lanes.site, reporter)
+        loader.mentions_apart = lanes.mentions_apart
         if is_checks(task):
             loader.count_dangling(task.part, task.parts)
         else:
             loader.render_replies(into, task.part, task.parts)
-            if not lanes.is_sqlite:
-                # Each lane stores its own share, while the others render theirs: the rows
-                # are apart, and PostgreSQL updates rows of one table from several sessions.
-                loader.apply_replies(into)
         db.commit()
     finally:
         db.close()
