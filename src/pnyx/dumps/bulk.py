@@ -104,6 +104,11 @@ class BulkConnection:
     def drop(self, item: Deferred) -> None:
         raise NotImplementedError
 
+    def create_scratch_table(self, table: str, like: str) -> None:
+        """A table `table` with the columns of `like` and nothing else (no key, no index),
+        for rows on their way to `like`; the import drops it before it completes."""
+        raise NotImplementedError
+
     def reset_sequences(self, tables: Sequence[str]) -> None:
         """Move id sequences past the imported ids, so new rows get fresh ones."""
 
@@ -241,6 +246,11 @@ class SqliteBulk(BulkConnection):
 
     def drop(self, item: Deferred) -> None:
         self.conn.execute(f'DROP {item.kind.upper()} "{item.name}"')
+
+    def create_scratch_table(self, table: str, like: str) -> None:
+        # Made the same way in a lane's file and in the new database, so the two match and
+        # `copy_from` copies the rows as they are.
+        self.conn.execute(f'CREATE TABLE "{table}" AS SELECT * FROM "{like}" WHERE 0')
 
     @contextmanager
     def attached(self, path: Path, alias: str) -> Iterator[None]:
@@ -519,6 +529,15 @@ class PostgresBulk(BulkConnection):
             ),
             *(Deferred("trigger", str(n), str(t), str(d)) for n, t, d in triggers),
         ]
+
+    def create_scratch_table(self, table: str, like: str) -> None:
+        # Unlogged: its rows are written once, not also to the write-ahead log; a crash
+        # empties it, and a crashed import's database is dropped anyway.
+        self.execute(
+            sql.SQL("CREATE UNLOGGED TABLE {} (LIKE {})")
+            .format(sql.Identifier(table), sql.Identifier(like))
+            .as_string(self.conn)
+        )
 
     def drop(self, item: Deferred) -> None:
         if item.constraint:

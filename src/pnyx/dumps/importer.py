@@ -33,7 +33,14 @@ from pnyx.dumps.lanes import (
     is_checks,
     lanes_for,
 )
-from pnyx.dumps.loader import SEQUENCE_TABLES, TASKS, DumpLoader, LoadResult, Task
+from pnyx.dumps.loader import (
+    MENTIONS_TABLE,
+    SEQUENCE_TABLES,
+    TASKS,
+    DumpLoader,
+    LoadResult,
+    Task,
+)
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.rendering import Renderer, helpers_for
 from pnyx.dumps.source import DumpSource, open_dump
@@ -257,7 +264,7 @@ def _load_in_lanes(
     else:
         build(db, deferred, ("tags",), kinds=("index",), file="Tags.xml")
         db.commit()  # the lanes' connections must see the tags and the dropped indexes
-    mentions_apart = not new.is_sqlite and any(task.file == "Comments.xml" for task in present)
+    mentions_apart = any(task.file == "Comments.xml" for task in present)
     lanes = Lanes(
         source, site, new.url, new.is_sqlite, deferred, work / "lanes",
         loader.tag_ids, loader.next_tag_id,
@@ -270,7 +277,11 @@ def _load_in_lanes(
             with reporter.step("copying tables from the lanes"):
                 for task in present:
                     if not task.in_place:
-                        db.copy_from(lanes.scratch(task), task.tables)
+                        tables = task.tables
+                        if task.file == "Comments.xml":  # with the comments kept apart
+                            db.create_scratch_table(MENTIONS_TABLE, "comments")
+                            tables = (*tables, MENTIONS_TABLE)
+                        db.copy_from(lanes.scratch(task), tables)
                         lanes.scratch(task).unlink()
         loader.insert_new_tags(result.new_tag_rows)
         if not isinstance(db, SqliteBulk):
@@ -286,9 +297,8 @@ def _load_in_lanes(
             if isinstance(db, SqliteBulk):
                 with db.writing_meanwhile(later):
                     result.add(pool.run(lanes, tasks, reporter))
-                # Gathered in id order first, so that one UPDATE walks the comments once:
-                # each reply grows its row, and a pass per lane's share would rewrite
-                # nearly every page of the table once per share.
+                # The lanes' shares gathered in one table, so that the comments kept apart
+                # are inserted in one pass, in id order.
                 db.execute(
                     f"CREATE TEMPORARY TABLE {REPLIES_TABLE} (id INTEGER PRIMARY KEY, html text)"
                 )
@@ -298,7 +308,8 @@ def _load_in_lanes(
                             db.execute(
                                 f"INSERT INTO temp.{REPLIES_TABLE} SELECT id, html FROM part.comment_html"
                             )
-                loader.apply_replies(f"temp.{REPLIES_TABLE}")
+                if mentions_apart:
+                    loader.merge_mentions(f"temp.{REPLIES_TABLE}")
                 db.execute(f"DROP TABLE temp.{REPLIES_TABLE}")
             else:
                 # The lanes' rendered replies, seen by every session; unlogged, as the whole

@@ -69,9 +69,9 @@ class Lanes:
     # the lanes render the replies and run the checks), rather than the task's lane. Their
     # keys stay with the lane: adding one locks the table, which the finishing lanes read.
     later_indexes: tuple[str, ...] = ()
-    # PostgreSQL: the comments that hold an `@` wait apart until their replies are rendered,
-    # and the import then stores them and builds the comments' indexes and key
-    # (`DumpLoader.merge_mentions`).
+    # The comments that hold an `@` wait apart until their replies are rendered, and the
+    # import then stores them (`DumpLoader.merge_mentions`); on PostgreSQL it builds the
+    # comments' indexes and key after them.
     mentions_apart: bool = False
 
     def built_later(self, item: Deferred) -> bool:
@@ -80,6 +80,8 @@ class Lanes:
 
     def built_after_replies(self, item: Deferred) -> bool:
         """Whether the import builds `item` once the replies are stored (`mentions_apart`)."""
+        if self.is_sqlite:  # built in the lane's file, copied in with the comments
+            return False
         return self.mentions_apart and item.kind == "index" and item.table == "comments"
 
     @property
