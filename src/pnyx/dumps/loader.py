@@ -550,12 +550,22 @@ class DumpLoader:
         else:
             comments = "comments"
             posts = f"SELECT post_id FROM comments WHERE text LIKE '%@%' AND {share}"
+        # The posts' authors in a stream of their own, a row per post in the same order: joined
+        # to every comment, each would be looked up again for each comment on its post.
+        authors = (
+            author
+            for batch in self.db.stream(
+                "SELECT s.post_id, p.owner_id, o.display_name"
+                f" FROM (SELECT DISTINCT post_id FROM ({posts}) AS named) s"
+                " LEFT JOIN posts p ON p.id = s.post_id"
+                " LEFT JOIN users o ON o.id = p.owner_id"
+                " ORDER BY s.post_id"
+            )
+            for author in batch
+        )
         rows = self.db.stream(
-            "SELECT c.id, c.post_id, c.text, c.user_id, u.display_name, p.owner_id,"
-            f" o.display_name FROM {comments} c"
-            " LEFT JOIN users u ON u.id = c.user_id"
-            " LEFT JOIN posts p ON p.id = c.post_id"
-            " LEFT JOIN users o ON o.id = p.owner_id"
+            "SELECT c.id, c.post_id, c.text, c.user_id, u.display_name"
+            f" FROM {comments} c LEFT JOIN users u ON u.id = c.user_id"
             f" WHERE c.post_id IN ({posts})"
             " ORDER BY c.post_id, c.creation_date, c.id"
         )
@@ -568,9 +578,12 @@ class DumpLoader:
         earlier: list[Participant] = []
         for batch in rows:
             replies: list[Reply] = []
-            for comment_id, post_id, text, user_id, name, owner_id, owner_name in batch:
+            for comment_id, post_id, text, user_id, name in batch:
                 if post_id != current_post:
                     current_post, earlier = post_id, []
+                    author_post, owner_id, owner_name = next(authors)
+                    if author_post != post_id:  # both streams list the same posts in order
+                        raise AssertionError(f"authors out of step: {author_post} for {post_id}")
                     author = (
                         Participant(owner_id, owner_name)
                         if owner_id is not None and owner_name is not None
