@@ -239,9 +239,10 @@ class DumpLoader:
         self.reporter.start_file(table.file, dump_file.size)
         batch: list[Row] = []
         read = 0
+        convert = converter.__call__  # bound once: calling the instance looks it up per row
         for element in read_rows(dump_file, table, self.reporter.advance):
             try:
-                values = converter(element)
+                values = convert(element)
                 if keep is None or keep(values):
                     batch.append(values)
                     if len(batch) >= batch_rows:
