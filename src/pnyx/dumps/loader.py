@@ -596,6 +596,7 @@ class DumpLoader:
                     earlier.append(Participant(user_id, name))
             if replies:
                 pipeline.add(self.renderer.submit(render_replies, replies, self.links, user_url))
+        authors.close()  # its last batch was read: close its cursor before the writes
         pipeline.drain()
 
     def apply_replies(self, table: str) -> None:
