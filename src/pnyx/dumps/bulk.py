@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from pnyx.dumps.convert import utc_naive
 from pnyx.dumps.errors import DumpError
 
 Row = Sequence[object]
@@ -635,8 +636,8 @@ def _utc_naive(value: object) -> object:
     back from the database, as a naive datetime in UTC."""
     if type(value) is str:
         return datetime.fromisoformat(value)
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return utc_naive(value)
     return value
 
 

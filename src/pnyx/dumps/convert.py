@@ -64,16 +64,18 @@ def parse_date(text: str) -> str:
         if fraction == "000":
             return f"{text[:10]} {text[11:19]}"
         return f"{text[:10]} {text[11:19]}.{fraction}000"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(" ")
+    return utc_naive(moment).isoformat(" ")
 
 
 def parse_moment(text: str) -> datetime:
     """Dump datetime -> naive datetime in UTC."""
-    moment = datetime.fromisoformat(text)
+    return utc_naive(datetime.fromisoformat(text))
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """`moment` as a naive datetime in UTC (dump dates without an offset are UTC already)."""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
@@ -264,6 +266,7 @@ def _conversion(field: Field, value: str, datetimes: bool) -> list[str]:
         low, high = (INT32_MIN, INT32_MAX) if field.kind == "int" else (INT64_MIN, INT64_MAX)
         return [f"{value} = int({value})", f"if not {low} <= {value} <= {high}: raise ValueError"]
     if field.kind == "date" and datetimes:
+        # `parse_moment` written out, as below for `parse_date`.
         return [
             f"{value} = fromisoformat({value})",
             f"if {value}.tzinfo is not None: {value} = {value}.astimezone(UTC).replace(tzinfo=None)",

@@ -208,7 +208,7 @@ LICENSE_START_MOMENTS = tuple((datetime.fromisoformat(day), name) for day, name 
 def license_for_date(date: str | datetime) -> str:
     """The licence of content created or last edited at `date` (ISO text or datetime, UTC)."""
     # A plain loop: called for every post, revision and comment of a dump that names no
-    # licence, where a generator cost twice as much.
+    # licence, where a generator cost nearly four times as much (0.55 µs against 0.15 µs).
     if isinstance(date, datetime):
         for moment, name in LICENSE_START_MOMENTS:
             if date >= moment:
