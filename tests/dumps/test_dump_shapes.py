@@ -11,6 +11,7 @@ from typing import Any
 
 import py7zr
 import pytest
+from django.db import connections
 
 from pnyx.dumps.importer import ImportReport, ImportRequest, import_dump
 from pnyx.posts.models import (
@@ -182,6 +183,12 @@ def test_replies_know_earlier_replies_and_hang_on_missing_posts(load: Any, jobs:
     assert html[14] == "@Ann on a deleted post"  # no conversation to find Ann in
     assert report.result.rows["Comments.xml"] == 4
     assert report.result.dangling == {"Comments.xml": 1}
+    # The table the replies waited in is gone, as are the rendered replies'.
+    connection = connections[report.site.db_alias]
+    with activated(report.site), connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    assert "comments" in tables
+    assert not [table for table in tables if table.startswith("pnyx_import")]
 
 
 def test_canary_posts_are_dropped_with_what_hangs_on_them(load: Any) -> None:
