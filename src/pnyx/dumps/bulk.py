@@ -1,7 +1,7 @@
 """The bulk paths of the two backends behind one small interface.
 
 SQLite gets batched `executemany` inserts inside one transaction (on a database with no journal,
-see `target.connect_sqlite`); PostgreSQL gets `COPY ... FROM STDIN`, batch by batch, so other
+see `open_sqlite_for_loading`); PostgreSQL gets `COPY ... FROM STDIN`, batch by batch, so other
 statements can run between two batches on the same connection. Reads that must not load a whole
 table stream in batches (a server-side cursor on PostgreSQL).
 """
@@ -168,6 +168,26 @@ def _statements_meanwhile(
         raise failure[0]
 
 
+def open_sqlite_for_loading(path: str, keep_journal_mode: bool = False) -> sqlite3.Connection:
+    """A raw connection to the SQLite file at `path` for bulk loading: no journal, no syncing
+    (the file is thrown away on failure, so a crash cannot cost anything that matters). It
+    needs no Django, so a helper process can write the posts (`rendering.store_posts`).
+
+    `keep_journal_mode`: leave the database's journal mode as it is, for a connection that
+    reads beside a writer in WAL mode (leaving WAL needs every other connection closed).
+    """
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    if not keep_journal_mode:
+        conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    # 16 MB of page cache (rows are appended in id order, so little is read back); index
+    # builds sort in as much again before spilling to disk. Several lanes have one each.
+    conn.execute("PRAGMA cache_size=-16384")
+    conn.execute("PRAGMA temp_store=FILE")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
 def insert_problem(file: str, exc: BaseException) -> DumpError:
     """A database refusal during a bulk insert, told as a problem of the dump file."""
     said = str(exc).strip()
@@ -189,6 +209,11 @@ class SqliteBulk(BulkConnection):
         self.conn = conn
         self.final = final
         self.conn.execute("BEGIN")
+
+    @property
+    def path(self) -> str:
+        """The file of the main database (for another connection to the same one)."""
+        return str(self.conn.execute("PRAGMA database_list").fetchone()[2])
 
     def insert(
         self,

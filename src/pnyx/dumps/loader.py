@@ -28,7 +28,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from pnyx.dumps.bulk import INSERT_ERRORS, VALUE_ERRORS, BulkConnection, Row, insert_problem
+from pnyx.dumps.bulk import (
+    INSERT_ERRORS,
+    VALUE_ERRORS,
+    BulkConnection,
+    Row,
+    SqliteBulk,
+    insert_problem,
+)
 from pnyx.dumps.comment_html import is_plain
 from pnyx.dumps.convert import RowConverter, RowProblem
 from pnyx.dumps.errors import DumpError
@@ -39,9 +46,11 @@ from pnyx.dumps.rendering import (
     Pipeline,
     Renderer,
     Reply,
+    commit_stored,
     render_comments,
     render_replies,
     sanitise_bodies,
+    store_posts,
 )
 from pnyx.dumps.schema import (
     BADGES,
@@ -67,6 +76,8 @@ BATCH_ROWS = 5000
 # their HTML and Markdown are 15 MB, and Python keeps what it once held).
 TEXT_BATCH_ROWS = 1000
 POST_TAG_COLUMNS = ["post_id", "tag_id"]
+# What finishes a batch once its rendering is back: True if the renderer wrote it as well.
+Completion = Callable[[], bool]
 # The comments that hold an `@`, kept apart until their replies are rendered (`mentions_apart`).
 MENTIONS_TABLE = "pnyx_import_mentions"
 BODY_HISTORY_TYPES = (2, 5, 8)
@@ -198,7 +209,7 @@ class DumpLoader:
         table: Table,
         converter: RowConverter,
         keep: Callable[[list[object]], bool] | None = None,
-        prepare: Callable[[list[Row]], Callable[[], None]] | None = None,
+        prepare: Callable[[list[Row], list[Row]], Completion] | None = None,
         extra_columns: tuple[str, ...] = (),
         computed: tuple[tuple[str, str], ...] = (),
     ) -> None:
@@ -206,8 +217,9 @@ class DumpLoader:
 
         `keep` may complete the row, may add the post's tags to `self.post_tags`, and may raise
         `RowProblem`, which is reported at the row's line like a conversion problem. `prepare`
-        hands a full batch to the renderer and returns what completes it; batches are written
-        in order once complete, a few batches later when helper processes render them.
+        hands a full batch (and its posts' tags) to the renderer and returns what completes it,
+        which says whether the renderer wrote the batch as well; batches are written in order
+        once complete, a few batches later when helper processes render them.
         """
         dump_file = self.source.files.get(table.file)
         if dump_file is None:
@@ -218,23 +230,28 @@ class DumpLoader:
         label = dump_file.label
         written = 0
 
-        def finish(
-            item: tuple[Callable[[], None] | None, list[Row], list[Row], list[Row]],
-        ) -> None:
+        def finish(item: tuple[Completion | None, list[Row], list[Row], list[Row]]) -> None:
             nonlocal written
             complete, batch, post_tags, mentions = item
-            if complete is not None:
-                complete()
-            written += self._write(
-                table.db_table, columns, batch, post_tags, label, computed, mentions
-            )
+            try:
+                stored = complete() if complete is not None else False
+            except INSERT_ERRORS + VALUE_ERRORS as exc:  # refused where the helper wrote it
+                raise insert_problem(label, exc) from exc
+            if stored:
+                written += len(batch)
+            else:
+                written += self._write(
+                    table.db_table, columns, batch, post_tags, label, computed, mentions
+                )
 
         pipeline = Pipeline(finish, self.renderer.depth)
 
         def hand_over(batch: list[Row]) -> None:
             post_tags, self.post_tags = self.post_tags, []
             mentions, self.mentions = self.mentions, []
-            pipeline.add((prepare(batch) if prepare else None, batch, post_tags, mentions))
+            pipeline.add(
+                (prepare(batch, post_tags) if prepare else None, batch, post_tags, mentions)
+            )
 
         self.reporter.start_file(table.file, dump_file.size)
         batch: list[Row] = []
@@ -369,18 +386,27 @@ class DumpLoader:
         # texts to Python and back; PostgreSQL's COPY cannot, so each batch looks them up.
         computed = revision_columns(at_id + 1) if history and self.db.is_sqlite else ()
         look_up = history and not computed
+        store = self._posts_store()
 
-        def prepare(batch: list[Row]) -> Callable[[], None]:
+        def prepare(batch: list[Row], post_tags: list[Row]) -> Completion:
+            if store is not None:
+                writes = [
+                    (POSTS.db_table, columns, batch, computed),
+                    ("post_tags", POST_TAG_COLUMNS, post_tags, ()),
+                ]
+                stored = self.renderer.submit(store_posts, store, at_body, links, writes)
+                return lambda: stored() == len(batch)
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
             revisions = self._revisions_later(batch, at_id) if look_up and batch else None
 
-            def complete() -> None:
+            def complete() -> bool:
                 if revisions is not None:
                     self._add_revisions(batch, at_id, revisions())
                 for values, html in zip(batch, result(), strict=True):
                     values[at_body] = html  # type: ignore[index]
+                return False
 
             return complete
 
@@ -398,13 +424,28 @@ class DumpLoader:
             return True
 
         extra = ("body_markdown", "locked_date") if look_up else ()
+        if store is not None:
+            cast(SqliteBulk, self.db).release()  # the helper writes the posts meanwhile
         self._each_row(POSTS, converter, keep, prepare, extra, computed)
+        if store is not None:
+            try:
+                self.renderer.submit(commit_stored, store)()
+            except INSERT_ERRORS + VALUE_ERRORS as exc:
+                raise insert_problem(POSTS.file, exc) from exc
+            cast(SqliteBulk, self.db).resume()
         if "pipe" in converter.tag_forms:
             self.result.tag_form = "pipe"
         self.result.new_tag_rows = [
             (tag_id, name, count) for name, (tag_id, count) in self.new_tags.items()
         ]
         self.result.new_tags = len(self.result.new_tag_rows)
+
+    def _posts_store(self) -> str | None:
+        """The SQLite file the posts' helper process writes them into, when it does
+        (`rendering.store_posts`); None when this lane writes them."""
+        if self.renderer.pool is None or not isinstance(self.db, SqliteBulk):
+            return None
+        return self.db.path
 
     def _revisions_later(self, batch: list[Row], at_id: int) -> Callable[[], list[tuple[Any, ...]]]:
         """The body and lock revisions of the posts in `batch`, looked up meanwhile."""
@@ -495,15 +536,16 @@ class DumpLoader:
                 values.append(None)  # rendered by `prepare`
             return True
 
-        def prepare(batch: list[Row]) -> Callable[[], None]:
+        def prepare(batch: list[Row], post_tags: list[Row]) -> Completion:
             waiting = [values for values in batch if values[-1] is None]
             result = self.renderer.submit(
                 render_comments, [str(values[at_text]) for values in waiting], links
             )
 
-            def complete() -> None:
+            def complete() -> bool:
                 for values, html in zip(waiting, result(), strict=True):
                     values[-1] = html  # type: ignore[index]
+                return False
 
             return complete
 

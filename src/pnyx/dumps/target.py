@@ -27,6 +27,7 @@ import psycopg
 from django.conf import settings
 
 from pnyx.dbconfig import database_settings
+from pnyx.dumps.bulk import open_sqlite_for_loading
 from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
 from pnyx.sites import registry
@@ -170,22 +171,8 @@ def exists(target: TargetDatabase) -> bool:
 
 
 def connect_sqlite(target: TargetDatabase, keep_journal_mode: bool = False) -> sqlite3.Connection:
-    """A raw connection for bulk loading: no journal, no syncing (the file is thrown away on
-    failure, so a crash cannot cost anything that matters).
-
-    `keep_journal_mode`: leave the database's journal mode as it is, for a connection that
-    reads beside a writer in WAL mode (leaving WAL needs every other connection closed).
-    """
-    conn = sqlite3.connect(target.name, isolation_level=None, check_same_thread=False)
-    if not keep_journal_mode:
-        conn.execute("PRAGMA journal_mode=OFF")
-    conn.execute("PRAGMA synchronous=OFF")
-    # 16 MB of page cache (rows are appended in id order, so little is read back); index
-    # builds sort in as much again before spilling to disk. Several lanes have one each.
-    conn.execute("PRAGMA cache_size=-16384")
-    conn.execute("PRAGMA temp_store=FILE")
-    conn.execute("PRAGMA foreign_keys=OFF")
-    return conn
+    """A raw connection for bulk loading (see `bulk.open_sqlite_for_loading`)."""
+    return open_sqlite_for_loading(target.name, keep_journal_mode)
 
 
 def copy_sqlite(source: TargetDatabase, path: Path) -> None:
