@@ -17,7 +17,7 @@ PR_SET_PDEATHSIG = 1
 
 def lane_main(conn: Connection, parent: int) -> None:
     """Run the tasks the import sends, one after another, until told to stop."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the import stops its lanes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     import django
@@ -30,7 +30,7 @@ def lane_main(conn: Connection, parent: int) -> None:
     serve(conn)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Be killed when the import's process ends, however it ends (Linux)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

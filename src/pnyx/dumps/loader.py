@@ -39,6 +39,7 @@ from pnyx.dumps.bulk import (
 from pnyx.dumps.comment_html import is_plain
 from pnyx.dumps.convert import RowConverter, RowProblem
 from pnyx.dumps.errors import DumpError
+from pnyx.dumps.posts_store import commit_stored, store_posts
 from pnyx.dumps.progress import Reporter
 from pnyx.dumps.rendering import (
     USER_ID,
@@ -46,11 +47,9 @@ from pnyx.dumps.rendering import (
     Pipeline,
     Renderer,
     Reply,
-    commit_stored,
     render_comments,
     render_replies,
     sanitise_bodies,
-    store_posts,
 )
 from pnyx.dumps.schema import (
     BADGES,
@@ -442,7 +441,7 @@ class DumpLoader:
 
     def _posts_store(self) -> str | None:
         """The SQLite file the posts' helper process writes them into, when it does
-        (`rendering.store_posts`); None when this lane writes them."""
+        (`posts_store.store_posts`); None when this process writes them."""
         if self.renderer.pool is None or not isinstance(self.db, SqliteBulk):
             return None
         return self.db.path

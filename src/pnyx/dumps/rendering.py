@@ -19,9 +19,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from pnyx.dumps.bulk import SqliteBulk, open_sqlite_for_loading
 from pnyx.dumps.comment_html import render_without_replies
 from pnyx.dumps.heap import freeze_heap
+from pnyx.dumps.lane_process import die_with_parent
 from pnyx.posts.slugs import slugify_name
 from pnyx.render.comments import render_comment
 from pnyx.render.links import LinkContext
@@ -36,43 +36,6 @@ USER_ID, USER_SLUG = "999999999", "SLUG"  # placeholders in the user URL templat
 
 def sanitise_bodies(bodies: list[str], context: LinkContext) -> list[str]:
     return [sanitise_imported_html(body, context) for body in bodies]
-
-
-# What a helper writes for the posts' lane: (table, columns, rows, computed columns), in order.
-Write = tuple[str, list[str], list[Any], tuple[tuple[str, str], ...]]
-# The databases this helper process writes posts into, each in one open transaction.
-_stores: dict[str, SqliteBulk] = {}
-
-
-def store_posts(path: str, at_body: int, context: LinkContext, writes: list[Write]) -> int:
-    """Sanitise the bodies of a batch of posts (the first write's rows) and write the batch
-    into the SQLite database at `path`, in this helper process; return the posts written.
-
-    On SQLite the posts are the longest file, and they cannot start before their history is
-    in: writing them here as well as sanitising takes half the posts' work off their lane,
-    onto the core the other lanes leave when they are done. The rows stay uncommitted until
-    `commit_stored`; the lane holds no transaction on the database meanwhile.
-    """
-    posts = writes[0][2]
-    for values in posts:
-        values[at_body] = sanitise_imported_html(values[at_body], context)
-    db = _stores.get(path)
-    if db is None:
-        db = _stores[path] = SqliteBulk(open_sqlite_for_loading(path), final=False)
-    for table, columns, rows, computed in writes:
-        if rows:
-            db.insert(table, columns, rows, computed)
-    return len(posts)
-
-
-def commit_stored(path: str) -> None:
-    """Commit what `store_posts` wrote into the database at `path`, and close it."""
-    db = _stores.pop(path, None)
-    if db is not None:
-        try:
-            db.commit()
-        finally:
-            db.close()
 
 
 def render_comments(texts: list[str], context: LinkContext) -> list[str]:
@@ -95,9 +58,11 @@ def render_replies(
     ]
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the import unwinds and stops the helpers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A helper may write the posts (`posts_store`): it must not go on once its lane is gone.
+    die_with_parent(parent)
     freeze_heap()
 
 
@@ -111,6 +76,7 @@ class Renderer:
                 max_workers=helpers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_quiet_worker,
+                initargs=(os.getpid(),),
             )
 
     def submit(self, work: Callable[..., Any], *args: Any) -> Callable[[], Any]:

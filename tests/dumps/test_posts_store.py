@@ -1,4 +1,4 @@
-"""The work an import hands to its helper processes (run here, in the test's process)."""
+"""On SQLite, posts written by the helper that sanitises them (run here, in the test's process)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from pnyx.dumps import rendering
-from pnyx.dumps.rendering import commit_stored, store_posts
+from pnyx.dumps import posts_store
+from pnyx.dumps.posts_store import Write, abandon_stored, commit_stored, store_posts
 from pnyx.render.links import LinkContext
 
 SITE = LinkContext(url_prefix="/s/tiny", origins=("https://tiny.stackexchange.com",))
+LINKED = (
+    '<p>See <a href="https://tiny.stackexchange.com/questions/1/x">this</a></p><script>x</script>'
+)
 
 
-def _database(tmp_path: Path) -> str:
+def _sqlite_database(tmp_path: Path) -> str:
     path = tmp_path / "site.sqlite3"
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("CREATE TABLE posts (id INTEGER PRIMARY KEY, body_html text)")
@@ -29,34 +32,34 @@ def _rows(path: str, statement: str) -> list[tuple[object, ...]]:
         return conn.execute(statement).fetchall()
 
 
-def _writes(posts: list[list[object]], tags: list[tuple[int, int]]) -> list[rendering.Write]:
+def _writes(
+    posts: list[list[object]], tags: list[tuple[int, int]], columns: tuple[str, ...] = ()
+) -> list[Write]:
     return [
-        ("posts", ["id", "body_html"], posts, ()),
+        ("posts", ["id", "body_html", *columns], posts, ()),
         ("post_tags", ["post_id", "tag_id"], list(tags), ()),
     ]
 
 
 def test_a_helper_sanitises_and_stores_posts_and_commits_when_told(tmp_path: Path) -> None:
-    path = _database(tmp_path)
-    body = '<p>See <a href="https://tiny.stackexchange.com/questions/1/x">this</a></p><script>x</script>'
-    stored = store_posts(path, 1, SITE, _writes([[1, body], [2, "<p>two</p>"]], [(1, 7), (2, 7)]))
-    assert stored == 2
+    path = _sqlite_database(tmp_path)
+    posts: list[list[object]] = [[1, LINKED], [2, "<p>two</p>"]]
+    assert store_posts(path, 1, SITE, _writes(posts, [(1, 7), (2, 7)])) == 2
     # Written in a transaction another connection does not see until the commit.
     assert _rows(path, "SELECT COUNT(*) FROM posts") == [(0,)]
     commit_stored(path)
-    posts = dict(_rows(path, "SELECT id, body_html FROM posts"))  # type: ignore[arg-type]
-    assert "<script>" not in posts[1]
-    assert 'href="/s/tiny/questions/1/x"' in posts[1]
-    assert posts[2] == "<p>two</p>"
+    bodies = {row[0]: str(row[1]) for row in _rows(path, "SELECT id, body_html FROM posts")}
+    assert "<script>" not in bodies[1]
+    assert 'href="/s/tiny/questions/1/x"' in bodies[1]
+    assert bodies[2] == "<p>two</p>"
     assert _rows(path, "SELECT post_id, tag_id FROM post_tags ORDER BY post_id") == [(1, 7), (2, 7)]
-    assert path not in rendering._stores  # closed: the next import opens its own
+    assert path not in posts_store._open  # closed: the next import opens its own
 
 
 def test_a_refused_post_raises_to_the_lane_and_nothing_is_committed(tmp_path: Path) -> None:
-    path = _database(tmp_path)
+    path = _sqlite_database(tmp_path)
     store_posts(path, 1, SITE, _writes([[1, "<p>one</p>"]], []))
     with pytest.raises(sqlite3.IntegrityError):
         store_posts(path, 1, SITE, _writes([[1, "<p>again</p>"]], []))
-    # The import fails and the helper process ends with the transaction open.
-    rendering._stores.pop(path).close()
+    abandon_stored(path)  # as the helper does when the failing import ends it
     assert _rows(path, "SELECT COUNT(*) FROM posts") == [(0,)]
