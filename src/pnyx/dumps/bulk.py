@@ -171,7 +171,7 @@ def _statements_meanwhile(
 def open_sqlite_for_loading(path: str, keep_journal_mode: bool = False) -> sqlite3.Connection:
     """A raw connection to the SQLite file at `path` for bulk loading: no journal, no syncing
     (the file is thrown away on failure, so a crash cannot cost anything that matters). It
-    needs no Django, so a helper process can write the posts (`rendering.store_posts`).
+    needs no Django, so a helper process can write the posts (`posts_store`).
 
     `keep_journal_mode`: leave the database's journal mode as it is, for a connection that
     reads beside a writer in WAL mode (leaving WAL needs every other connection closed).

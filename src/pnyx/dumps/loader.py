@@ -394,7 +394,12 @@ class DumpLoader:
                     ("post_tags", POST_TAG_COLUMNS, post_tags, ()),
                 ]
                 stored = self.renderer.submit(store_posts, store, at_body, links, writes)
-                return lambda: stored() == len(batch)
+
+                def written() -> bool:
+                    stored()  # waits, and raises what refused a row
+                    return True
+
+                return written
             result = self.renderer.submit(
                 sanitise_bodies, [str(values[at_body]) for values in batch], links
             )
