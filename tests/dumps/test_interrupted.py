@@ -39,9 +39,18 @@ def _vote_lines(first: int, last: int) -> str:
     )
 
 
+# Ctrl-C as from a terminal: a process started in the background of a shell script (as CI
+# may run the suite) inherits SIGINT ignored, and Python then leaves it ignored.
+AS_FROM_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+    " os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
 def _import_command(path: Path, site: str, jobs: str = "1") -> list[str]:
     return [
-        *(sys.executable, "-m", "pnyx.cli", "import", str(path)),
+        *(sys.executable, "-c", AS_FROM_A_TERMINAL),
+        *("-m", "pnyx.cli", "import", str(path)),
         *("--site", site, "--replace", "--jobs", jobs),
     ]
 
