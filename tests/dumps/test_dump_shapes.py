@@ -274,6 +274,33 @@ def test_scripts_in_bodies_are_removed(load: Any) -> None:
         assert Post.objects.get(pk=1).body_html == "<p>Why?</p>\n"
 
 
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "lanes"])
+def test_posts_written_by_their_rendering_helper(load: Any, monkeypatch: Any, jobs: int) -> None:
+    """With a helper process sanitising the bodies (a dump over 50 MB; in lanes always), on
+    SQLite the helper writes the posts too: each keeps its Markdown, lock and tags."""
+    monkeypatch.setattr("pnyx.dumps.importer.helpers_for", lambda *args, **kwargs: 1)
+    posts = [
+        MINIMAL_POSTS[0].replace("Why is stout dark?", "Why?&lt;script&gt;x()&lt;/script&gt;"),
+        MINIMAL_POSTS[1],
+    ]
+    history = [
+        'Id="1" PostHistoryTypeId="2" PostId="1" CreationDate="2014-01-21T20:00:00.000" '
+        'UserId="5" Text="Why is *stout* dark?"',
+        'Id="2" PostHistoryTypeId="14" PostId="1" CreationDate="2014-02-01T10:00:00.000" '
+        'UserId="5" Text="{}"',
+    ]
+    report = load({"Posts.xml": posts, "PostHistory.xml": history}, jobs=jobs)
+    assert report.result.rows["Posts.xml"] == 2
+    with activated(report.site):
+        question, answer = Post.objects.order_by("id")
+        assert question.body_html == "<p>Why?</p>\n"
+        assert question.body_markdown == "Why is *stout* dark?"
+        assert question.locked_date is not None
+        assert f'href="/{report.site.name}/questions/1/x"' in answer.body_html  # made local
+        tags = PostTag.objects.filter(post_id=1).values_list("tag__name", flat=True)
+        assert sorted(tags) == ["colour", "stout"]
+
+
 @pytest.mark.parametrize("kind", ["7z", "zip", "zip-in-folder"])
 def test_archives(make_dump: Callable[..., Path], tmp_path: Path, load: Any, kind: str) -> None:
     folder = make_dump()
