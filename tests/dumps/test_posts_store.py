@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from pnyx.dumps import posts_store
-from pnyx.dumps.posts_store import Write, abandon_stored, commit_stored, store_posts
+from pnyx.dumps.posts_store import Write, commit_stored, store_posts
 from pnyx.render.links import LinkContext
 
 SITE = LinkContext(url_prefix="/s/tiny", origins=("https://tiny.stackexchange.com",))
@@ -61,5 +64,44 @@ def test_a_refused_post_raises_to_the_lane_and_nothing_is_committed(tmp_path: Pa
     store_posts(path, 1, SITE, _writes([[1, "<p>one</p>"]], []))
     with pytest.raises(sqlite3.IntegrityError):
         store_posts(path, 1, SITE, _writes([[1, "<p>again</p>"]], []))
-    abandon_stored(path)  # as the helper does when the failing import ends it
+    # The failing import ends the helper process, and with it the open transaction.
+    posts_store._open.pop(path).close()
     assert _rows(path, "SELECT COUNT(*) FROM posts") == [(0,)]
+
+
+# Starts a rendering helper, prints its pid, keeps it busy for a minute, and waits.
+BUSY_HELPER = """
+import os, time
+from pnyx.dumps.rendering import Renderer
+renderer = Renderer(1)
+print(renderer.submit(os.getpid)(), flush=True)
+renderer.submit(time.sleep, 60)
+time.sleep(60)
+"""
+
+
+def test_a_busy_helper_dies_with_the_process_that_started_it() -> None:
+    """A helper may be writing the posts: when its lane is killed it must not go on (an idle
+    helper would see its queue closed; a busy one only after its batch)."""
+    lane = subprocess.Popen([sys.executable, "-c", BUSY_HELPER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert lane.stdout is not None
+        helper = int(lane.stdout.readline())
+        time.sleep(0.5)  # the helper is in its minute's sleep
+        assert _running(helper)
+    finally:
+        lane.kill()
+        lane.wait()
+    deadline = time.monotonic() + 10
+    while _running(helper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(helper)
+
+
+def _running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie, ended and waiting to be reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

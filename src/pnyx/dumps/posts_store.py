@@ -54,11 +54,3 @@ def commit_stored(path: str) -> None:
             db.commit()
         finally:
             db.close()
-
-
-def abandon_stored(path: str) -> None:
-    """Close the connection to the database at `path` without committing (its rows are
-    dropped), as the end of a failing import's helper process does."""
-    db = _open.pop(path, None)
-    if db is not None:
-        db.close()
