@@ -274,7 +274,7 @@ def _load_in_lanes(
         result.add(pool.run(lanes, present, reporter))
         if isinstance(db, SqliteBulk):
             db.resume()
-            with reporter.step("copying tables from the lanes"):
+            with reporter.step("merging lanes"):
                 for task in present:
                     if not task.in_place:
                         tables = task.tables
@@ -293,7 +293,7 @@ def _load_in_lanes(
         tasks = finishing_tasks(jobs, replies)
         # The posts' indexes are built meanwhile: the lanes only read the posts, and need none.
         later = [item.statement for item in deferred if lanes.built_later(item)]
-        with reporter.step("comment replies and checks"):
+        with reporter.step("replies and checks"):
             if isinstance(db, SqliteBulk):
                 with db.writing_meanwhile(later):
                     result.add(pool.run(lanes, tasks, reporter))

@@ -1,8 +1,8 @@
 """Showing an import's progress: a live table on a terminal, plain log lines otherwise.
 
 Per file: rows read, rows per second and the time left (from the bytes read, since a streamed
-file's row count is unknown until its end). The finishing steps after the files (indexes,
-revisions, comment mentions) are shown as they start and end.
+file's row count is unknown until its end), then the time it took. The finishing steps after
+the files (indexes, the comments' `@name` replies, the checks) are shown as they start and end.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from rich.progress import (
     Task,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
 )
 from rich.text import Text
 
@@ -108,26 +106,55 @@ class LogReporter(Reporter):
         self._print(message)
 
 
-class _RateColumn(ProgressColumn):
+NAME_WIDTH = 18  # the longest file name (PostHistory.xml) and step name fit
+BAR_WIDTH = 16  # with it, a row of the live table fits a terminal of 80 columns
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-:--:--"
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+class _RowsColumn(ProgressColumn):
+    """Rows read and rows per second; blank for a step, which reads no file."""
+
     def render(self, task: Task) -> Text:
+        if task.fields.get("step"):
+            return Text("")
         rows = int(task.fields.get("rows", 0))
         elapsed = task.finished_time if task.finished else task.elapsed
         rate = rows / elapsed if elapsed else 0.0
-        return Text(f"{rows:>12,} rows {rate:>10,.0f} rows/s", style="progress.data.speed")
+        shown = f"{rate:,.0f}" if rate < 1_000_000 else f"{rate / 1_000_000:,.1f}M"
+        return Text(f"{rows:>13,} rows {shown:>8}/s", style="progress.data.speed")
+
+
+class _TimeColumn(ProgressColumn):
+    """The time left while a file is read (from the bytes read so far), the time taken once
+    it is read; for a step or a file of unknown size, the time so far."""
+
+    def render(self, task: Task) -> Text:
+        if task.finished:
+            taken = task.finished_time or 0.0
+            shown = f"{taken:.1f}s" if taken < 60 else _clock(taken)
+            return Text(f"in {shown}", style="progress.elapsed")
+        if task.total is None:
+            return Text(_clock(task.elapsed), style="progress.elapsed")
+        return Text(f"{_clock(task.time_remaining)} left", style="progress.remaining")
 
 
 class RichReporter(Reporter):
-    """A live table: a bar per file, with rows, rows/s, elapsed time and time left."""
+    """A live table: a bar per file, with rows, rows/s and the time left, and a line per
+    finishing step; it fits a terminal of 80 columns."""
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(bar_width=30),
-            _RateColumn(),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
+            TextColumn(f"{{task.description:<{NAME_WIDTH}}}"),
+            BarColumn(bar_width=BAR_WIDTH),
+            _RowsColumn(),
+            _TimeColumn(),
             console=self.console,
             transient=False,
         )
@@ -156,7 +183,7 @@ class RichReporter(Reporter):
 
     @contextmanager
     def step(self, description: str) -> Iterator[None]:
-        task = self.progress.add_task(description, total=None, rows=0)
+        task = self.progress.add_task(description, total=None, step=True)
         try:
             yield
         finally:
