@@ -87,3 +87,23 @@ def test_unreachable_network_database_is_reported(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "cannot open the network database" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["site", "list"],
+        ["site", "create", "cooking", "--title", "Seasoned Advice"],
+        ["import", "nowhere", "--site", "cooking"],
+        ["export", "--site", "cooking", "out"],
+        ["serve", "--port", "8765"],
+    ],
+)
+def test_commands_before_migrate_say_to_run_it(tmp_path: Path, args: list[str]) -> None:
+    result = pnyx(*args, data_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "pnyx: error: the network database is not up to date: run `pnyx migrate` first\n"
+    )
+    assert pnyx("migrate", data_dir=tmp_path).returncode == 0
+    assert pnyx("site", "list", data_dir=tmp_path).returncode == 0

@@ -23,13 +23,24 @@ def setup_django() -> None:
     django.setup()
 
 
-def check_network_database() -> None:
+def check_network_database(migrated: bool = True) -> None:
+    """Refuse, in a sentence, a network database that cannot be opened or (with `migrated`)
+    lacks migrations: on a new install or after an upgrade `pnyx migrate` has to run first,
+    and a command would otherwise end in a traceback about a missing table or column."""
     from django.db import OperationalError, connections
+    from django.db.migrations.executor import MigrationExecutor
 
+    connection = connections["default"]
     try:
-        connections["default"].ensure_connection()
+        connection.ensure_connection()
     except OperationalError as exc:
         raise ConfigurationError(f"cannot open the network database: {exc}".strip()) from exc
+    if migrated:
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise ConfigurationError(
+                "the network database is not up to date: run `pnyx migrate` first"
+            )
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -39,7 +50,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from pnyx.sites.services import default_database_url, migrate_site
     from pnyx.sites.templates import ensure_template
 
-    check_network_database()
+    check_network_database(migrated=False)
     call_command("migrate", database="default", verbosity=args.verbosity, interactive=False)
     for site in all_sites():
         migrate_site(site, verbosity=args.verbosity)
@@ -103,6 +114,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise PnyxError(f"port {args.port} is out of range")
     if args.workers < 1:
         raise PnyxError("--workers must be at least 1")
+    check_network_database()  # rather than serve every page as an error
     command = [
         sys.executable, "-m", "granian",
         "--interface", "wsgi",
@@ -139,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--reload", action="store_true", help="restart when the code changes (development)"
     )
-    serve.set_defaults(handler=cmd_serve, needs_django=False)
+    serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser(
         "migrate", help="create or update the network database and every site's"
@@ -187,8 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if getattr(args, "needs_django", True):
-            setup_django()
+        setup_django()
         handler: Handler = args.handler
         return handler(args)
     except PnyxError as exc:

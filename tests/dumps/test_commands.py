@@ -69,6 +69,19 @@ def test_import_logs_progress_and_sums_up_then_export_writes_the_files(
             "Users.xml",
             "Votes.xml",
         ]
+
+        # A folder holding a dump (the one the site came from, say) is not written over...
+        posts = tmp_path / "out" / "Posts.xml"
+        posts.write_text("the original dump")
+        again = pnyx("export", "--site", name, str(tmp_path / "out"))
+        assert again.returncode == 2
+        assert "already holds Users.xml, Posts.xml," in again.stderr
+        assert "give --overwrite" in again.stderr
+        assert posts.read_text() == "the original dump"
+        # ...unless asked to.
+        overwritten = pnyx("export", "--site", name, str(tmp_path / "out"), "--overwrite")
+        assert overwritten.returncode == 0, overwritten.stderr
+        assert "<row Id=" in posts.read_text(encoding="utf-8-sig")
     finally:
         site_row = Site.objects.filter(name=name).first()
         if site_row is not None:

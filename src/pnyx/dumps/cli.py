@@ -34,7 +34,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pnyx.dumps.exporter import export_site
 
     check_network_database()
-    written = export_site(args.site, Path(args.directory).expanduser())
+    written = export_site(args.site, Path(args.directory).expanduser(), args.overwrite)
     for file, rows in written.items():
         print(f"{file}: {rows:,} rows")
     return 0
@@ -89,4 +89,9 @@ def add_commands(commands: Any) -> None:
     )
     exporter.add_argument("directory", help="the folder to write into (created if needed)")
     exporter.add_argument("--site", required=True, help="the site to export (its name)")
+    exporter.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the dump files the folder holds already (refused without it)",
+    )
     exporter.set_defaults(handler=cmd_export)

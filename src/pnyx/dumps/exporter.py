@@ -41,7 +41,7 @@ from pnyx.dumps.schema import (
 )
 from pnyx.dumps.target import TargetDatabase, connect_postgres
 from pnyx.dumps.xmlwrite import EOL, HEADER, escape_attribute, format_date
-from pnyx.errors import ConfigurationError, NotFound
+from pnyx.errors import ConfigurationError, NotFound, ValidationError
 from pnyx.network.models import Site
 from pnyx.sites.registry import site_by_name
 
@@ -146,13 +146,24 @@ def _dump_shape(db: BulkConnection) -> tuple[str, dict[str, list[str]]]:
     return str(row[0]), derived
 
 
-def export_site(name: str, directory: Path) -> dict[str, int]:
-    """Write site `name` into `directory` as a data dump; return the rows written per file."""
+def export_site(name: str, directory: Path, overwrite: bool = False) -> dict[str, int]:
+    """Write site `name` into `directory` as a data dump; return the rows written per file.
+
+    A folder that already holds a dump's file is refused unless `overwrite` is given: it is
+    most likely a dump itself (the one the site came from, say), which the export would replace.
+    """
     site = site_by_name(name)
     if site is None:
         raise NotFound(f"there is no site {name!r}")
     if not site_has_content(site):
         raise NotFound(f"site {name!r} has no content to export")
+    if not overwrite:
+        taken = [table.file for table, _ in EXPORTS if (directory / table.file).exists()]
+        if taken:
+            raise ValidationError(
+                f"{directory} already holds {', '.join(taken)}: give --overwrite to replace"
+                " them, or choose another folder"
+            )
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
