@@ -9,6 +9,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from pnyx.dumps.importer import ImportRequest, import_dump
+from pnyx.errors import ValidationError
 from pnyx.network.models import Site
 from pnyx.sites.services import delete_site
 
@@ -92,3 +96,23 @@ def test_export_of_an_unknown_site_is_one_line_and_status_2(tmp_path: Path) -> N
     result = pnyx("export", "--site", "nosuchsite", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == "pnyx: error: there is no site 'nosuchsite'"
+
+
+@pytest.mark.parametrize(
+    ("jobs", "message"), [("0", "must be at least 1, not 0"), ("x", "'x' is not")]
+)
+def test_a_bad_jobs_count_is_refused_before_anything_is_made(
+    make_dump: Callable[..., Path], jobs: str, message: str
+) -> None:
+    name = f"c{uuid.uuid4().hex[:8]}"
+    result = pnyx("import", str(make_dump()), "--site", name, "--jobs", jobs)
+    assert result.returncode == 2
+    assert f"argument --jobs: {message}" in result.stderr
+    assert not Site.objects.filter(name=name).exists()
+
+
+def test_the_import_itself_refuses_fewer_than_one_job(make_dump: Callable[..., Path]) -> None:
+    request = ImportRequest(path=make_dump(), site_name="nojobs", jobs=-3)
+    with pytest.raises(ValidationError, match="jobs must be at least 1, not -3"):
+        import_dump(request)
+    assert not Site.objects.filter(name="nojobs").exists()

@@ -40,6 +40,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def add_commands(commands: Any) -> None:
     """Register `import` and `export` on the `pnyx` parser."""
     importer = commands.add_parser(
@@ -69,7 +79,7 @@ def add_commands(commands: Any) -> None:
     )
     importer.add_argument(
         "--jobs",
-        type=int,
+        type=_at_least_one,
         help="processes loading the dump's files side by side (default: one per core for a "
         "dump over 50 MB, one for a smaller one)",
     )

@@ -137,6 +137,8 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
     started = time.monotonic()
     check_site_name(request.site_name)
     origins = [check_origin(o) for o in request.origins]
+    if request.jobs is not None and request.jobs < 1:
+        raise ValidationError(f"jobs must be at least 1, not {request.jobs}")
     with targets.site_lock(request.site_name):
         existing = Site.objects.filter(name=request.site_name).first()
         if existing is not None and not request.replace and site_has_content(existing):
@@ -174,7 +176,7 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
 
 def _jobs(request: ImportRequest, source: DumpSource) -> int:
     if request.jobs is not None:
-        return max(1, request.jobs)
+        return request.jobs
     return lanes_for(sum(dump_file.size for dump_file in source.files.values()))
 
 
