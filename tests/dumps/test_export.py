@@ -12,7 +12,7 @@ import pytest
 
 from pnyx.dumps.exporter import escape_attribute, export_site
 from pnyx.dumps.importer import ImportRequest, import_dump
-from pnyx.errors import NotFound
+from pnyx.errors import ConfigurationError, NotFound
 from pnyx.posts import services
 from pnyx.posts.models import (
     Badge,
@@ -228,6 +228,29 @@ def test_pipe_tags_are_written_back_as_pipes(
     imported_sites.append(report.site)
     export_site(report.site.name, tmp_path / "out")
     assert next(xml_rows(tmp_path / "out" / "Posts.xml"))["Tags"] == "|stout|colour|"
+
+
+def test_a_failed_export_leaves_no_half_written_file(
+    make_dump: Callable[..., Path],
+    tmp_path: Path,
+    imported_sites: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pnyx.dumps import exporter
+
+    report = import_dump(ImportRequest(make_dump(), site_name=f"f{uuid.uuid4().hex[:8]}"))
+    imported_sites.append(report.site)
+    real_line = exporter._Formatter.line
+
+    def disk_fills_at_the_posts(self: Any, row: tuple[Any, ...]) -> str:
+        if self.table.file == "Posts.xml":
+            raise OSError(28, "No space left on device")
+        return real_line(self, row)
+
+    monkeypatch.setattr(exporter._Formatter, "line", disk_fills_at_the_posts)
+    with pytest.raises(ConfigurationError, match="No space left on device"):
+        export_site(report.site.name, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Users.xml"]
 
 
 def test_loading_in_lanes_gives_the_same_rows(  # type: ignore[no-untyped-def]

@@ -193,12 +193,16 @@ def _write_file(
     """Write one file under a temporary name, renamed into place once complete."""
     partial = path.with_name(path.name + ".partial")
     rows = 0
-    with partial.open("w", encoding="utf-8", newline="") as out:
-        out.write(HEADER)
-        out.write(f"<{table.root}>{EOL}")
-        for batch in db.stream(statement):
-            out.write("".join(formatter.line(row) for row in batch))
-            rows += len(batch)
-        out.write(f"</{table.root}>")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            out.write(HEADER)
+            out.write(f"<{table.root}>{EOL}")
+            for batch in db.stream(statement):
+                out.write("".join(formatter.line(row) for row in batch))
+                rows += len(batch)
+            out.write(f"</{table.root}>")
+    except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, path)
     return rows
