@@ -3,6 +3,7 @@ CRLF, no PostHistory.xml, canary posts, dangling references, archives."""
 
 from __future__ import annotations
 
+import io
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import pytest
 from django.db import connections
 
 from pnyx.dumps.importer import ImportReport, ImportRequest, import_dump
+from pnyx.dumps.progress import LogReporter, Reporter
 from pnyx.posts.models import (
     Comment,
     DumpImport,
@@ -44,6 +46,7 @@ def load(make_dump: Callable[..., Path]) -> Any:
         path: Path | None = None,
         eol: str = "\r\n",
         jobs: int | None = None,
+        reporter: Reporter | None = None,
     ) -> ImportReport:
         report = import_dump(
             ImportRequest(
@@ -51,7 +54,8 @@ def load(make_dump: Callable[..., Path]) -> Any:
                 site_name=f"s{uuid.uuid4().hex[:8]}",
                 origins=[ORIGIN],
                 jobs=jobs,
-            )
+            ),
+            reporter,
         )
         sites.append(report.site)
         return report
@@ -314,9 +318,14 @@ def test_archives(make_dump: Callable[..., Path], tmp_path: Path, load: Any, kin
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.iterdir()):
                 zipped.write(path, prefix + path.name)
-    report = load(path=archive)
+    log = io.StringIO()
+    report = load(path=archive, reporter=LogReporter(log))
     assert report.result.rows["Posts.xml"] == 2
     assert report.result.rows["Comments.xml"] == 2
+    # Extracting a 7-Zip archive can take minutes: it shows as a step (a zip is streamed).
+    extracting = [line for line in log.getvalue().splitlines() if line.startswith("extracting")]
+    assert len(extracting) == (1 if kind == "7z" else 0)
+    assert all(line.startswith("extracting .7z: done in ") for line in extracting)
 
 
 def test_one_archive_per_table_as_stack_overflow_ships(
@@ -328,5 +337,7 @@ def test_one_archive_per_table_as_stack_overflow_ships(
     for path in sorted(folder.iterdir()):
         with py7zr.SevenZipFile(shipped / f"tiny.stackexchange.com-{path.stem}.7z", "w") as seven:
             seven.write(path, path.name)
-    report = load(path=shipped)
+    log = io.StringIO()
+    report = load(path=shipped, reporter=LogReporter(log))
     assert report.result.rows == {"Users.xml": 3, "Posts.xml": 2, "Comments.xml": 2}
+    assert log.getvalue().count("extracting .7z: done in ") == 1  # one step for them all

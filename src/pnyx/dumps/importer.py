@@ -159,7 +159,11 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
         site.origins = list(dict.fromkeys([*(existing.origins if existing else []), *origins]))
         new = targets.new_target(base_url)
         try:
-            with _terminate_as_interrupt(), frozen_heap(), open_dump(request.path, work) as source:
+            with (
+                _terminate_as_interrupt(),
+                frozen_heap(),
+                open_dump(request.path, work, reporter) as source,
+            ):
                 targets.create(new)
                 result = _load(new, source, site, reporter, _jobs(request, source), work)
                 _switch(site, new, existing is None)

@@ -22,6 +22,7 @@ import py7zr
 import py7zr.exceptions
 
 from pnyx.dumps.errors import DumpError
+from pnyx.dumps.progress import Reporter
 from pnyx.dumps.schema import TABLES
 
 # What a damaged or truncated archive raises while being opened or read.
@@ -33,6 +34,7 @@ ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,
 )
 TABLE_FILES = {table.file.lower(): table.file for table in TABLES}
+EXTRACTING = "extracting .7z"  # the step's name in the progress display and the log
 
 
 @dataclass(frozen=True)
@@ -132,23 +134,28 @@ def _plain_file(path: Path, label: str, name: str) -> DumpFile:
     return DumpFile(name, label, path.stat().st_size, path)
 
 
-def _from_folder(folder: Path, work_dir: Path) -> dict[str, DumpFile]:
+def _from_folder(folder: Path, work_dir: Path, reporter: Reporter) -> dict[str, DumpFile]:
     files: dict[str, DumpFile] = {}
     for entry in sorted(folder.iterdir()):
         canonical = TABLE_FILES.get(entry.name.lower())
         # A named pipe works too: `7z e -so site.7z Posts.xml > Posts.xml` streams into it.
         if canonical and (entry.is_file() or entry.is_fifo()):
             files[canonical] = _plain_file(entry, entry.name, canonical)
-    for entry in sorted(folder.iterdir()):
-        if entry.suffix.lower() != ".7z" or not entry.is_file():
-            continue
-        table_name = _table_archive_name(entry)
-        if table_name is None or table_name in files:
-            continue
-        target = work_dir / entry.stem
-        target.mkdir(parents=True, exist_ok=True)
-        for canonical, path in _extract_7z(entry, target).items():
-            files.setdefault(canonical, _plain_file(path, f"{entry.name}:{canonical}", canonical))
+    archives = [
+        entry
+        for entry in sorted(folder.iterdir())
+        if entry.suffix.lower() == ".7z"
+        and entry.is_file()
+        and _table_archive_name(entry) not in (None, *files)
+    ]
+    if archives:
+        with reporter.step(EXTRACTING):
+            for entry in archives:
+                target = work_dir / entry.stem
+                target.mkdir(parents=True, exist_ok=True)
+                for canonical, path in _extract_7z(entry, target).items():
+                    label = f"{entry.name}:{canonical}"
+                    files.setdefault(canonical, _plain_file(path, label, canonical))
     return files
 
 
@@ -173,15 +180,18 @@ def _from_zip(archive: Path) -> dict[str, DumpFile]:
 
 
 @contextmanager
-def open_dump(path: Path, work_dir: Path) -> Iterator[DumpSource]:
-    """Find the dump's files at `path`; archives are opened (or extracted into `work_dir`)."""
+def open_dump(path: Path, work_dir: Path, reporter: Reporter | None = None) -> Iterator[DumpSource]:
+    """Find the dump's files at `path`; archives are opened (or extracted into `work_dir`,
+    shown to `reporter` as a step: a big archive takes minutes)."""
+    reporter = reporter or Reporter()
     if not path.exists():
         raise DumpError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if path.is_dir():
-        files = _from_folder(path, work_dir)
+        files = _from_folder(path, work_dir, reporter)
     elif suffix == ".7z":
-        extracted = _extract_7z(path, work_dir)
+        with reporter.step(EXTRACTING):
+            extracted = _extract_7z(path, work_dir)
         files = {name: _plain_file(p, f"{path.name}:{name}", name) for name, p in extracted.items()}
     elif suffix == ".zip":
         files = _from_zip(path)
