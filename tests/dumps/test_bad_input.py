@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import pickle
 import shutil
+import sqlite3
 import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import py7zr
 import pytest
 
 from pnyx.cli import main
+from pnyx.dumps.errors import out_of_space
 from pnyx.dumps.importer import ImportRequest, import_dump
 from pnyx.dumps.target import leftovers, work_folder
 from pnyx.network.models import Site
@@ -282,3 +287,61 @@ def test_a_lane_that_breaks_stops_the_import_with_a_message(
     assert error.startswith("pnyx: error: ")
     assert "RuntimeError: the lane broke" in error
     assert_no_trace(name)
+
+
+DISK_FULL = "the disk filled up during the import ({}); the site is as it was before"
+
+
+@pytest.mark.parametrize(
+    ("jobs", "where", "error", "said"),
+    [
+        ("2", "lane", sqlite3.OperationalError("database or disk is full"), "SQLite: database"),
+        ("1", "load", OSError(errno.ENOSPC, "No space left on device"), "No space left on"),
+        ("1", "load", psycopg.errors.DiskFull("could not extend file"), "PostgreSQL: could not"),
+        ("1", "extract", OSError(errno.ENOSPC, "No space left on device"), "No space left on"),
+    ],
+)
+def test_a_full_disk_stops_the_import_with_a_clear_message(
+    make_dump: Callable[..., Path],
+    tmp_path: Path,
+    capsys: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+    where: str,
+    error: BaseException,
+    said: str,
+) -> None:
+    from pnyx.dumps import lanes
+    from pnyx.dumps.loader import DumpLoader
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise error
+
+    path = make_dump()
+    if where == "lane":
+        monkeypatch.setattr(lanes, "_run", full)  # the lane thread runs in this process
+    elif where == "load":
+        monkeypatch.setattr(DumpLoader, "load_comments", full)
+    else:
+        path = tmp_path / "tiny.7z"
+        with py7zr.SevenZipFile(path, "w") as seven:
+            for file in sorted(make_dump().iterdir()):
+                seven.write(file, file.name)
+        monkeypatch.setattr(py7zr.SevenZipFile, "extract", full)
+    name = _name()
+    status = run_import(path, name, "--jobs", jobs)
+    error_text = capsys.readouterr().err
+    assert status == 2
+    assert error_text.startswith("pnyx: error: " + DISK_FULL.format(said)[:40])
+    assert said in error_text and "free some space and import again" in error_text
+    assert "Traceback" not in error_text
+    assert_no_trace(name)
+
+
+def test_out_of_space_is_told_from_other_errors_and_crosses_processes() -> None:
+    told = out_of_space(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert told is not None and "(Disk quota exceeded)" in str(told)
+    assert pickle.loads(pickle.dumps(told)).args == told.args  # sent by a lane process
+    assert out_of_space(OSError(errno.EACCES, "Permission denied")) is None
+    assert out_of_space(sqlite3.OperationalError("database is locked")) is None
+    assert out_of_space(ValueError("database or disk is full")) is None

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
+from pnyx.dumps.errors import out_of_space
 from pnyx.dumps.heap import frozen_heap
 from pnyx.dumps.lanes import (
     REPLIES_TABLE,
@@ -167,8 +168,11 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
                 targets.create(new)
                 result = _load(new, source, site, reporter, _jobs(request, source), work)
                 _switch(site, new, existing is None)
-        except BaseException:
+        except BaseException as exc:
             targets.drop(new)
+            full = out_of_space(exc)
+            if full is not None:
+                raise full from exc
             raise
         finally:
             reporter.close()

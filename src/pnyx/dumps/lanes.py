@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import cast
 
 from pnyx.dumps.bulk import INSERT_ERRORS, BulkConnection, Deferred, insert_problem
-from pnyx.dumps.errors import DumpError
+from pnyx.dumps.errors import DumpError, out_of_space
 from pnyx.dumps.lane_process import lane_main
 from pnyx.dumps.loader import TASKS, LoadResult, Task
 from pnyx.dumps.progress import Reporter
@@ -253,8 +253,9 @@ def serve(conn: Connection, cancelled: threading.Event | None = None) -> None:
                 return
             except DumpError as exc:
                 reply = ("dump-error", exc)
-            except Exception:  # sent whole to the import, which stops and reports it
-                reply = ("failed", traceback.format_exc())
+            except Exception as exc:  # sent whole to the import, which stops and reports it
+                full = out_of_space(exc)
+                reply = ("dump-error", full) if full else ("failed", traceback.format_exc())
             conn.send(reply)
         except OSError:  # the import stopped listening: it is failing or gone
             return
