@@ -33,7 +33,9 @@ def test_help_describes_import_and_export() -> None:
     importing = pnyx("import", "--help").stdout
     for option in ("--site", "--title", "--origin", "--database", "--replace"):
         assert option in importing
-    assert "--site" in pnyx("export", "--help").stdout
+    exporting = pnyx("export", "--help").stdout
+    for option in ("--site", "--overwrite", "--quiet"):
+        assert option in exporting
 
 
 def test_import_logs_progress_and_sums_up_then_export_writes_the_files(
@@ -63,6 +65,7 @@ def test_import_logs_progress_and_sums_up_then_export_writes_the_files(
         exported = pnyx("export", "--site", name, str(tmp_path / "out"))
         assert exported.returncode == 0, exported.stderr
         assert "Posts.xml: 2 rows" in exported.stdout
+        assert "Posts.xml: 2 rows in " in exported.stderr  # the progress, file by file
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
             "Badges.xml",
             "Comments.xml",

@@ -32,9 +32,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pnyx.cli import check_network_database
     from pnyx.dumps.exporter import export_site
+    from pnyx.dumps.progress import reporter_for
 
     check_network_database()
-    written = export_site(args.site, Path(args.directory).expanduser(), args.overwrite)
+    directory = Path(args.directory).expanduser()
+    reporter = reporter_for(sys.stderr, quiet=args.quiet)
+    written = export_site(args.site, directory, args.overwrite, reporter)
     for file, rows in written.items():
         print(f"{file}: {rows:,} rows")
     return 0
@@ -103,5 +106,8 @@ def add_commands(commands: Any) -> None:
         "--overwrite",
         action="store_true",
         help="replace the dump files the folder holds already (refused without it)",
+    )
+    exporter.add_argument(
+        "--quiet", action="store_true", help="no progress display, only the summary"
     )
     exporter.set_defaults(handler=cmd_export)

@@ -27,6 +27,7 @@ import psycopg
 
 from pnyx.dumps.bulk import BulkConnection, PostgresBulk, SqliteBulk
 from pnyx.dumps.importer import site_has_content
+from pnyx.dumps.progress import Reporter
 from pnyx.dumps.schema import (
     BADGES,
     COMMENTS,
@@ -146,8 +147,11 @@ def _dump_shape(db: BulkConnection) -> tuple[str, dict[str, list[str]]]:
     return str(row[0]), derived
 
 
-def export_site(name: str, directory: Path, overwrite: bool = False) -> dict[str, int]:
+def export_site(
+    name: str, directory: Path, overwrite: bool = False, reporter: Reporter | None = None
+) -> dict[str, int]:
     """Write site `name` into `directory` as a data dump; return the rows written per file.
+    `reporter` is shown each file's rows as they are written.
 
     A folder that already holds a dump's file is refused unless `overwrite` is given: it is
     most likely a dump itself (the one the site came from, say), which the export would replace.
@@ -168,6 +172,7 @@ def export_site(name: str, directory: Path, overwrite: bool = False) -> dict[str
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigurationError(f"cannot create {directory}: {exc.strerror or exc}") from exc
+    reporter = reporter or Reporter()
     db = _open_for_reading(site)
     written: dict[str, int] = {}
     try:
@@ -177,18 +182,25 @@ def export_site(name: str, directory: Path, overwrite: bool = False) -> dict[str
             where = f" WHERE {condition}" if condition else ""
             columns = ", ".join(f.column for f in formatter.fields)
             statement = f"SELECT {columns} FROM {table.db_table}{where} ORDER BY id"
-            written[table.file] = _write_file(
-                directory / table.file, table, formatter, db, statement
-            )
+            reporter.start_file(table.file, 0)  # its size is known only once written
+            rows = _write_file(directory / table.file, table, formatter, db, statement, reporter)
+            reporter.finish_file(rows, table.file)
+            written[table.file] = rows
     except (OSError, sqlite3.Error, psycopg.Error) as exc:
         raise ConfigurationError(f"the export of site {name!r} failed: {exc}") from exc
     finally:
         db.close()
+        reporter.close()
     return written
 
 
 def _write_file(
-    path: Path, table: Table, formatter: _Formatter, db: BulkConnection, statement: str
+    path: Path,
+    table: Table,
+    formatter: _Formatter,
+    db: BulkConnection,
+    statement: str,
+    reporter: Reporter,
 ) -> int:
     """Write one file under a temporary name, renamed into place once complete."""
     partial = path.with_name(path.name + ".partial")
@@ -200,6 +212,7 @@ def _write_file(
             for batch in db.stream(statement):
                 out.write("".join(formatter.line(row) for row in batch))
                 rows += len(batch)
+                reporter.advance(rows, 0, table.file)
             out.write(f"</{table.root}>")
     except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
         partial.unlink(missing_ok=True)
