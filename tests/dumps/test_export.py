@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from pnyx.dumps.exporter import escape_attribute, export_site
 from pnyx.dumps.importer import ImportRequest, import_dump
+from pnyx.dumps.xmlwrite import format_date
 from pnyx.errors import ConfigurationError, NotFound
 from pnyx.posts import services
 from pnyx.posts.models import (
@@ -211,6 +213,44 @@ def test_exporting_an_unknown_or_empty_site_is_refused(site, tmp_path: Path) -> 
 )
 def test_attribute_escaping(text: str, escaped: str) -> None:
     assert escape_attribute(text) == escaped
+
+
+def test_attribute_escaping_matches_a_character_by_character_reference() -> None:
+    """Escaping by successive replaces gives what mapping each character on its own gives."""
+    mapping: dict[int, str | None] = {
+        ord("&"): "&amp;",
+        ord("<"): "&lt;",
+        ord(">"): "&gt;",
+        ord('"'): "&quot;",
+        ord("\n"): "&#xA;",
+        ord("\r"): "&#xD;",
+        ord("\t"): "&#x9;",
+        **{code: None for code in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]},
+        0xFFFE: None,
+        0xFFFF: None,
+    }
+    alphabet = "a é&<>\"'\n\r\t\x00\x07\x0b\x1f\ufffe\uffff;#x"
+    chance = random.Random(7)
+    for _ in range(2000):
+        text = "".join(chance.choices(alphabet, k=chance.randint(0, 30)))
+        assert escape_attribute(text) == text.translate(mapping), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "formatted"),
+    [
+        ("2024-02-26 23:39:10.194000", "2024-02-26T23:39:10.194"),
+        ("2024-02-26 23:39:10", "2024-02-26T23:39:10.000"),  # Django leaves out zero fractions
+        ("2024-02-26 23:39:10.000999", "2024-02-26T23:39:10.000"),  # cut, not rounded
+        (datetime(2014, 1, 2, 3, 4, 5, 999999, tzinfo=UTC), "2014-01-02T03:04:05.999"),
+        (
+            datetime(2014, 1, 2, 0, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+            "2014-01-01T22:04:05.000",
+        ),
+    ],
+)
+def test_dates_are_written_as_the_dumps_have_them(value: object, formatted: str) -> None:
+    assert format_date(value) == formatted
 
 
 def test_pipe_tags_are_written_back_as_pipes(
