@@ -29,7 +29,8 @@ def escape_attribute(text: str) -> str:
     """Escape a value for a double-quoted attribute, keeping newlines as `&#xA;` like the dump.
 
     One `str.replace` per character to escape: each is a scan in C, where `str.translate` with
-    a mapping looks every character up in a dict (25 times slower on a post's body).
+    a mapping looks every character up in a dict (on the synthetic dump's post bodies, about
+    1,060 characters: 7 µs against 55 to 68 µs).
     """
     if _NEEDS_ESCAPE.search(text) is None:
         return text
