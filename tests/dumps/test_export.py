@@ -31,7 +31,7 @@ from pnyx.posts.models import (
 from pnyx.sites.context import activated
 from pnyx.sites.services import delete_site
 
-from .conftest import xml_rows
+from .conftest import MINIMAL_USERS, xml_rows
 
 ROUND_TRIP_MODELS = [SiteUser, Post, Comment, Vote, PostHistory, PostLink, Tag, PostTag, Badge]
 HTML_FIELDS = {"body_html", "text_html"}
@@ -270,27 +270,56 @@ def test_pipe_tags_are_written_back_as_pipes(
     assert next(xml_rows(tmp_path / "out" / "Posts.xml"))["Tags"] == "|stout|colour|"
 
 
-def test_a_failed_export_leaves_no_half_written_file(
+def _disk_fills_at_the_posts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pnyx.dumps import exporter
+
+    real_line = exporter._Formatter.line
+
+    def line(self: Any, row: tuple[Any, ...]) -> str:
+        if self.table.file == "Posts.xml":
+            raise OSError(28, "No space left on device")
+        return real_line(self, row)
+
+    monkeypatch.setattr(exporter._Formatter, "line", line)
+
+
+def test_a_failed_export_leaves_no_file_behind(
     make_dump: Callable[..., Path],
     tmp_path: Path,
     imported_sites: list[Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from pnyx.dumps import exporter
-
     report = import_dump(ImportRequest(make_dump(), site_name=f"f{uuid.uuid4().hex[:8]}"))
     imported_sites.append(report.site)
-    real_line = exporter._Formatter.line
-
-    def disk_fills_at_the_posts(self: Any, row: tuple[Any, ...]) -> str:
-        if self.table.file == "Posts.xml":
-            raise OSError(28, "No space left on device")
-        return real_line(self, row)
-
-    monkeypatch.setattr(exporter._Formatter, "line", disk_fills_at_the_posts)
+    _disk_fills_at_the_posts(monkeypatch)
     with pytest.raises(ConfigurationError, match="No space left on device"):
         export_site(report.site.name, tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["Users.xml"]
+    # Users.xml was complete when Posts.xml failed: it goes too, as a lone file is no dump,
+    # and so does the folder the export made.
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_overwrite_leaves_the_earlier_export_whole(
+    make_dump: Callable[..., Path],
+    tmp_path: Path,
+    imported_sites: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first = import_dump(ImportRequest(make_dump(), site_name=f"f{uuid.uuid4().hex[:8]}"))
+    imported_sites.append(first.site)
+    export_site(first.site.name, tmp_path / "out")
+    earlier = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    # Another site, whose Users.xml (written before the disk fills) differs from the first's.
+    users = [row.replace('Reputation="101"', 'Reputation="999"') for row in MINIMAL_USERS]
+    second = import_dump(
+        ImportRequest(make_dump({"Users.xml": users}), site_name=f"g{uuid.uuid4().hex[:8]}")
+    )
+    imported_sites.append(second.site)
+    _disk_fills_at_the_posts(monkeypatch)
+    with pytest.raises(ConfigurationError, match="No space left on device"):
+        export_site(second.site.name, tmp_path / "out", overwrite=True)
+    after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
+    assert after == earlier
 
 
 def test_loading_in_lanes_gives_the_same_rows(  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ imported dump gives the same rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -155,6 +156,11 @@ def export_site(
 
     A folder that already holds a dump's file is refused unless `overwrite` is given: it is
     most likely a dump itself (the one the site came from, say), which the export would replace.
+
+    Every file is written under a temporary name first, and they are renamed into place only
+    once all are complete: an export that fails part way (a full disk, Ctrl-C) removes what
+    it wrote and leaves the folder as it was, earlier files included, rather than a mix of
+    new and old files that no longer make one dump.
     """
     site = site_by_name(name)
     if site is None:
@@ -168,6 +174,7 @@ def export_site(
                 f"{directory} already holds {', '.join(taken)}: give --overwrite to replace"
                 " them, or choose another folder"
             )
+    created = not directory.exists()
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -175,6 +182,8 @@ def export_site(
     reporter = reporter or Reporter()
     db = _open_for_reading(site)
     written: dict[str, int] = {}
+    partials: list[tuple[Path, Path]] = []  # (written under, renamed to)
+    complete = False
     try:
         tag_form, derived = _dump_shape(db)
         for table, condition in EXPORTS:
@@ -182,13 +191,24 @@ def export_site(
             where = f" WHERE {condition}" if condition else ""
             columns = ", ".join(f.column for f in formatter.fields)
             statement = f"SELECT {columns} FROM {table.db_table}{where} ORDER BY id"
+            path = directory / table.file
+            partial = path.with_name(path.name + ".partial")
+            partials.append((partial, path))
             reporter.start_file(table.file, 0)  # its size is known only once written
-            rows = _write_file(directory / table.file, table, formatter, db, statement, reporter)
+            rows = _write_file(partial, table, formatter, db, statement, reporter)
             reporter.finish_file(rows, table.file)
             written[table.file] = rows
+        for partial, path in partials:
+            os.replace(partial, path)
+        complete = True
     except (OSError, sqlite3.Error, psycopg.Error) as exc:
         raise ConfigurationError(f"the export of site {name!r} failed: {exc}") from exc
     finally:
+        for partial, _path in partials:  # none is left once all are renamed
+            partial.unlink(missing_ok=True)
+        if created and not complete:
+            with contextlib.suppress(OSError):  # not empty: someone else wrote there meanwhile
+                directory.rmdir()
         db.close()
         reporter.close()
     return written
@@ -202,20 +222,14 @@ def _write_file(
     statement: str,
     reporter: Reporter,
 ) -> int:
-    """Write one file under a temporary name, renamed into place once complete."""
-    partial = path.with_name(path.name + ".partial")
+    """Write one file at `path` (a temporary name, which `export_site` renames)."""
     rows = 0
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            out.write(HEADER)
-            out.write(f"<{table.root}>{EOL}")
-            for batch in db.stream(statement):
-                out.write("".join(formatter.line(row) for row in batch))
-                rows += len(batch)
-                reporter.advance(rows, 0, table.file)
-            out.write(f"</{table.root}>")
-    except BaseException:  # a full disk, Ctrl-C: no half-written file is left behind
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, path)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER)
+        out.write(f"<{table.root}>{EOL}")
+        for batch in db.stream(statement):
+            out.write("".join(formatter.line(row) for row in batch))
+            rows += len(batch)
+            reporter.advance(rows, 0, table.file)
+        out.write(f"</{table.root}>")
     return rows
