@@ -283,41 +283,41 @@ def _disk_fills_at_the_posts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(exporter._Formatter, "line", line)
 
 
+@pytest.fixture
+def small_site(make_dump: Callable[..., Path], imported_sites: list[Any]) -> Callable[..., Any]:
+    """Import a small dump (`make_dump`'s files, with `files` in their place) as a new site."""
+
+    def factory(files: dict[str, list[str]] | None = None) -> Any:
+        report = import_dump(ImportRequest(make_dump(files), site_name=f"f{uuid.uuid4().hex[:8]}"))
+        imported_sites.append(report.site)
+        return report.site
+
+    return factory
+
+
 def test_a_failed_export_leaves_no_file_behind(
-    make_dump: Callable[..., Path],
-    tmp_path: Path,
-    imported_sites: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
+    small_site: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    report = import_dump(ImportRequest(make_dump(), site_name=f"f{uuid.uuid4().hex[:8]}"))
-    imported_sites.append(report.site)
+    site = small_site()
     _disk_fills_at_the_posts(monkeypatch)
     with pytest.raises(ConfigurationError, match="No space left on device"):
-        export_site(report.site.name, tmp_path / "out")
+        export_site(site.name, tmp_path / "out")
     # Users.xml was complete when Posts.xml failed: it goes too, as a lone file is no dump,
     # and so does the folder the export made.
     assert not (tmp_path / "out").exists()
 
 
 def test_a_failed_overwrite_leaves_the_earlier_export_whole(
-    make_dump: Callable[..., Path],
-    tmp_path: Path,
-    imported_sites: list[Any],
-    monkeypatch: pytest.MonkeyPatch,
+    small_site: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = import_dump(ImportRequest(make_dump(), site_name=f"f{uuid.uuid4().hex[:8]}"))
-    imported_sites.append(first.site)
-    export_site(first.site.name, tmp_path / "out")
+    export_site(small_site().name, tmp_path / "out")
     earlier = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     # Another site, whose Users.xml (written before the disk fills) differs from the first's.
     users = [row.replace('Reputation="101"', 'Reputation="999"') for row in MINIMAL_USERS]
-    second = import_dump(
-        ImportRequest(make_dump({"Users.xml": users}), site_name=f"g{uuid.uuid4().hex[:8]}")
-    )
-    imported_sites.append(second.site)
+    other = small_site({"Users.xml": users})
     _disk_fills_at_the_posts(monkeypatch)
     with pytest.raises(ConfigurationError, match="No space left on device"):
-        export_site(second.site.name, tmp_path / "out", overwrite=True)
+        export_site(other.name, tmp_path / "out", overwrite=True)
     after = {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()}
     assert after == earlier
 
