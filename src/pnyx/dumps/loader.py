@@ -701,10 +701,11 @@ class DumpLoader:
                 " WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id))"
             )
         if not self.db.is_sqlite:
-            # Each check then reads two indexes in step (a merge anti-join): the tables were
-            # written frozen, so the scans need no table pages and hold nothing in memory. Left
-            # to itself the planner hashes the posts' ids, which spills to temporary files past
-            # `work_mem`: at one million posts the votes' check took 3.2-3.6 s, 1.1-1.6 s so.
+            # The votes' and comments' checks then read two indexes in step (a merge anti-join;
+            # the others do already): the tables were written frozen, so the scans need no table
+            # pages and hold nothing in memory. Left to itself the planner hashes the posts' ids
+            # for those two, which spills to temporary files past `work_mem`: at one million
+            # posts the votes' check took 3.2-3.6 s, 1.1-1.6 s so.
             # LOCAL: for this transaction only; nothing after the checks in it joins tables.
             self.db.execute("SET LOCAL enable_hashjoin = off")
         for file, statement in list(checks.items())[part::parts]:
