@@ -705,7 +705,7 @@ class DumpLoader:
             # the others do already): the tables were written frozen, so the scans need no table
             # pages and hold nothing in memory. Left to itself the planner hashes the posts' ids
             # for those two, which spills to temporary files past `work_mem`: at one million
-            # posts the votes' check took 3.2-3.6 s, 1.1-1.6 s so.
+            # posts the votes' check took 3.2-3.6 s that way, 1.1-1.6 s this way.
             # LOCAL: for this transaction only; nothing after the checks in it joins tables.
             self.db.execute("SET LOCAL enable_hashjoin = off")
         for file, statement in list(checks.items())[part::parts]:
