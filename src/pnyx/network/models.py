@@ -5,6 +5,14 @@ from __future__ import annotations
 from django.db import models
 
 
+class PrivilegeLevel(models.TextChoices):
+    """Which of Stack Exchange's reputation tables a site uses (see `pnyx.posts.privileges`)."""
+
+    PRIVATE_BETA = "private-beta", "Private beta"
+    PUBLIC_BETA = "public-beta", "Public beta"
+    GRADUATED = "graduated", "Graduated"
+
+
 class Site(models.Model):
     """One community. Its content lives in a database of its own, named by `database_url`.
 
@@ -26,6 +34,13 @@ class Site(models.Model):
         default=list, blank=True, help_text="Host names that serve this site without a path prefix."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    privilege_level = models.CharField(
+        max_length=20,
+        choices=PrivilegeLevel.choices,
+        default=PrivilegeLevel.GRADUATED,
+        db_default=PrivilegeLevel.GRADUATED,
+        help_text="The reputation each privilege needs: Stack Exchange's table for this stage.",
+    )
 
     class Meta:
         ordering = ["name"]

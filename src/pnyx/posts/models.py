@@ -112,6 +112,15 @@ class SiteUser(models.Model):
     account_id = models.IntegerField(null=True, blank=True, db_index=True)
     profile_image_url = models.TextField(null=True, blank=True)
     age = models.IntegerField(null=True, blank=True)
+    # Pnyx's own columns, absent from the dump (an import leaves them at their defaults).
+    # The Markdown source of `about_me` (HTML, as in the dump) for a profile edited on Pnyx.
+    about_me_markdown = models.TextField(null=True, blank=True)
+    # Reputation is `max(1, reputation_start + reputation_earned)` once the user has a reputation
+    # event: `reputation_start` is what the user had before the first one (the dump's figure
+    # for an imported user, 1 for a new one), NULL while there is none; `reputation_earned` is
+    # the sum of the events with the daily cap applied (see `pnyx.posts.reputation`).
+    reputation_start = models.IntegerField(null=True, blank=True)
+    reputation_earned = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "users"
@@ -184,6 +193,9 @@ class Post(models.Model):
     community_owned_date = models.DateTimeField(null=True, blank=True)
     locked_date = models.DateTimeField(null=True, blank=True)
     content_license = models.CharField(max_length=20, null=True, blank=True)
+    # Pnyx's own: changes with every write to the post, its comments or its votes, in the same
+    # UPDATE, so that a cached block of the post is known to be stale (see `pnyx.web.fragments`).
+    version = models.IntegerField(default=0, db_default=0)
 
     class Meta:
         db_table = "posts"
@@ -320,6 +332,7 @@ class Vote(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # votes_user_post serves
         related_name="votes",
     )
     creation_date = models.DateTimeField()
@@ -327,7 +340,11 @@ class Vote(models.Model):
 
     class Meta:
         db_table = "votes"
-        indexes = [models.Index(fields=["post", "vote_type"], name="votes_post_type")]
+        indexes = [
+            models.Index(fields=["post", "vote_type"], name="votes_post_type"),
+            # A reader's own votes on the posts of a page.
+            models.Index(fields=["user", "post"], name="votes_user_post"),
+        ]
 
 
 class PostHistory(models.Model):
@@ -413,6 +430,76 @@ class Badge(models.Model):
         indexes = [
             models.Index(fields=["user", "badge_class"], name="badges_user"),
             models.Index(fields=["name"], name="badges_name"),
+        ]
+
+
+class CommentVote(models.Model):
+    """An up vote on a comment. Pnyx's own: a dump keeps only each comment's score."""
+
+    id = models.BigAutoField(primary_key=True)
+    comment = models.ForeignKey(
+        Comment, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    user = models.ForeignKey(
+        SiteUser, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    creation_date = models.DateTimeField()
+
+    class Meta:
+        db_table = "comment_votes"
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="comment_votes_unique")
+        ]
+        indexes = [models.Index(fields=["user", "comment"], name="comment_votes_user")]
+
+
+class ReputationKind(models.IntegerChoices):
+    """Why a user's reputation changed; the points of each are in `pnyx.posts.reputation`."""
+
+    UP_VOTE = 1, "upvote"
+    DOWN_VOTE = 2, "downvote"
+    DOWN_VOTE_CAST = 3, "downvoted an answer"
+    ACCEPTED = 4, "answer accepted"
+    ACCEPTER = 5, "accepted an answer"
+    BOUNTY = 6, "bounty awarded"
+    ASSOCIATION_BONUS = 7, "association bonus"
+    ADJUSTMENT = 8, "recalculation"
+
+
+class ReputationEvent(models.Model):
+    """One change of one user's reputation. Pnyx's own: a dump keeps only the totals.
+
+    `points` is the change before the daily cap; `voided` marks an event whose post was deleted
+    (it stays in the history, worth nothing, and counts again if the post is undeleted). An
+    undone vote removes its event.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    user = models.ForeignKey(
+        SiteUser, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    kind = models.SmallIntegerField(choices=ReputationKind.choices)
+    points = models.IntegerField()
+    post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # reputation_events_post serves
+        related_name="+",
+    )
+    vote_id = models.BigIntegerField(null=True, blank=True)
+    day = models.DateField()
+    creation_date = models.DateTimeField()
+    voided = models.BooleanField(default=False, db_default=False)
+
+    class Meta:
+        db_table = "reputation_events"
+        indexes = [
+            models.Index(fields=["user", "day"], name="reputation_events_user_day"),
+            models.Index(fields=["post"], name="reputation_events_post"),
+            models.Index(fields=["vote_id"], name="reputation_events_vote"),
         ]
 
 
