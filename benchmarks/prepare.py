@@ -3,7 +3,7 @@
 Run after `pnyx migrate` and `pnyx demo` (which bring the seed thread and, once the importer
 lands, the beer.stackexchange.com dump). Adds a `bench` site holding a typical question (5
 answers, 15 comments) and enough other questions to fill a list page, all written through the
-domain functions in `pnyx.posts.services`, as users' actions are. Safe to run again: what exists
+domain's `do_*` actions (`pnyx.posts.actions`), as users' actions are. Safe to run again: what exists
 is found, not duplicated. Prints the pages to measure as JSON on standard output.
 
     PNYX_DATA_DIR=/tmp/somewhere python -m benchmarks.prepare
@@ -15,6 +15,8 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+
+from pnyx.sites.context import active_site
 
 BENCH_SITE = "bench"
 BEER_SITE = "beer"
@@ -114,54 +116,64 @@ FILLER_TAGS = ["hops", "yeast", "bottling", "fermentation", "ale", "lager", "wat
 
 def _typical_question() -> tuple[int, str]:
     """Create (or find) the typical question on the active bench site; return (id, title)."""
-    from pnyx.posts import services
+    from pnyx.posts import actions
     from pnyx.posts.models import Post, PostType
 
     existing = Post.objects.filter(post_type=PostType.QUESTION, title=TYPICAL_TITLE).first()
     if existing is not None:
         return existing.id, TYPICAL_TITLE
     users = [
-        services.create_user(name, reputation=100 * (i + 1), at=START)
+        actions.do_create_user(
+            site=active_site(), display_name=name, reputation=100 * (i + 1), at=START
+        )
         for i, name in enumerate(USER_NAMES)
     ]
-    question = services.ask_question(
-        users[0],
-        TYPICAL_TITLE,
-        TYPICAL_QUESTION_BODY,
-        ["hops", "bottling", "dry-hopping"],
+    question = actions.do_ask_question(
+        author=users[0],
+        title=TYPICAL_TITLE,
+        body=TYPICAL_QUESTION_BODY,
+        tags=["hops", "bottling", "dry-hopping"],
         at=START + timedelta(hours=1),
     )
     posts = [question]
     for i, body in enumerate(ANSWER_BODIES):
         posts.append(
-            services.post_answer(question, users[i + 1], body, at=START + timedelta(hours=2 + i))
+            actions.do_post_answer(
+                question=question,
+                author=users[i + 1],
+                body=body,
+                at=START + timedelta(hours=2 + i),
+            )
         )
     for n, (post_index, author, text) in enumerate(COMMENTS):
-        services.add_comment(
-            posts[post_index], users[author], text, at=START + timedelta(hours=8, minutes=n)
+        actions.do_add_comment(
+            post=posts[post_index],
+            author=users[author],
+            text=text,
+            at=START + timedelta(hours=8, minutes=n),
         )
     return question.id, TYPICAL_TITLE
 
 
 def _filler_questions() -> None:
     """Give the bench site's lists full pages of ordinary questions."""
-    from pnyx.posts import services
+    from pnyx.posts import actions
     from pnyx.posts.models import Post, PostType, SiteUser
 
     have = Post.objects.filter(post_type=PostType.QUESTION).count()
     if have > FILLER_QUESTIONS:
         return
-    asker = SiteUser.objects.filter(display_name="Maltose").first() or services.create_user(
-        "Maltose", at=START
+    asker = SiteUser.objects.filter(display_name="Maltose").first() or actions.do_create_user(
+        site=active_site(), display_name="Maltose", at=START
     )
     for n in range(FILLER_QUESTIONS):
         tags = [FILLER_TAGS[n % len(FILLER_TAGS)], FILLER_TAGS[(n * 3 + 1) % len(FILLER_TAGS)]]
-        services.ask_question(
-            asker,
-            f"Question number {n + 1} about {tags[0]} and {tags[1]} in home brewing",
-            f"This is ordinary question {n + 1}, with a body long enough to pass the rules and "
-            f"a little **Markdown** so that its excerpt is rendered like a real one.",
-            sorted(set(tags)),
+        actions.do_ask_question(
+            author=asker,
+            title=f"Question number {n + 1} about {tags[0]} and {tags[1]} in home brewing",
+            body=f"This is ordinary question {n + 1}, with a body long enough to pass the rules "
+            f"and a little **Markdown** so that its excerpt is rendered like a real one.",
+            tags=sorted(set(tags)),
             at=START - timedelta(days=n + 1),
         )
 

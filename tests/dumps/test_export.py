@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests import factories
 
 from pnyx.dumps.exporter import escape_attribute, export_site
 from pnyx.dumps.importer import ImportRequest, import_dump
 from pnyx.dumps.xmlwrite import format_date
 from pnyx.errors import ConfigurationError, NotFound
-from pnyx.posts import services
 from pnyx.posts.models import (
     Badge,
     Comment,
@@ -154,9 +154,9 @@ def test_local_links_point_back_to_the_origin(beer, tmp_path: Path) -> None:  # 
 
 
 def test_votes_are_anonymised_as_stack_exchange_does(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("Asker")
-    voter = services.create_user("Voter")
-    question = services.ask_question(
+    asker = factories.create_user("Asker")
+    voter = factories.create_user("Voter")
+    question = factories.ask_question(
         asker, "How long does a cask ale keep?", "Once tapped, how long is it good? " * 2, ["ale"]
     )
     at = datetime(2024, 3, 5, 17, 42, 11, 123000, tzinfo=UTC)
@@ -180,14 +180,14 @@ def test_votes_are_anonymised_as_stack_exchange_does(site, tmp_path: Path) -> No
 
 
 def test_deleted_posts_are_left_out(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("Asker")
-    kept = services.ask_question(
+    asker = factories.create_user("Asker")
+    kept = factories.ask_question(
         asker, "Which glass for a tripel?", "Tulip or chalice, and why? " * 2, ["glassware"]
     )
-    gone = services.ask_question(
+    gone = factories.ask_question(
         asker, "Which glass for a stout?", "Pint or snifter, and why? " * 2, ["glassware"]
     )
-    services.add_comment(gone, asker, "Never mind, I found it elsewhere.")
+    factories.add_comment(gone, asker, "Never mind, I found it elsewhere.")
     Post.objects.filter(pk=gone.pk).update(deletion_date=datetime.now(UTC))
     export_site(site.name, tmp_path)
     assert [row["Id"] for row in xml_rows(tmp_path / "Posts.xml")] == [str(kept.id)]

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import (
     Badge,
     BadgeClass,
@@ -30,20 +30,20 @@ START = datetime(2020, 1, 1, tzinfo=UTC)
 
 def _thread(answer_count: int, comment_count: int):  # type: ignore[no-untyped-def]
     """A closed-as-duplicate question with answers, comments, badges, links, edits and events."""
-    users = [services.create_user(f"user {i}", at=START) for i in range(max(5, answer_count + 1))]
-    original = services.ask_question(
+    users = [factories.create_user(f"user {i}", at=START) for i in range(max(5, answer_count + 1))]
+    original = factories.ask_question(
         users[0], "The original question on tags", BODY, "tag", at=START
     )
-    question = services.ask_question(
+    question = factories.ask_question(
         users[0], "A question with many comments", BODY, "tag other", at=START
     )
     answers = [
-        services.post_answer(question, users[i % len(users)], BODY, at=START)
+        factories.post_answer(question, users[i % len(users)], BODY, at=START)
         for i in range(1, answer_count + 1)
     ]
     posts = [question, *answers]
     for i in range(comment_count):
-        services.add_comment(
+        factories.add_comment(
             posts[i % len(posts)],
             users[i % 5],
             f"comment number {i} @user{(i + 1) % 5}",
@@ -72,7 +72,7 @@ def _thread(answer_count: int, comment_count: int):  # type: ignore[no-untyped-d
         creation_date=START, post=question, related_post=original, link_type=LinkType.DUPLICATE
     )
     for i in range(answer_count):
-        other = services.ask_question(
+        other = factories.ask_question(
             users[0], f"Linking question number {i}", BODY, "tag", at=START
         )
         PostLink.objects.create(
@@ -127,8 +127,8 @@ def test_comments_and_revisions_query_counts_do_not_grow(client, small_and_big) 
 
 
 def _many_edits(edit_count: int) -> Post:
-    author = services.create_user("editor", at=START)
-    question = services.ask_question(author, "A question edited many times", BODY, "tag", at=START)
+    author = factories.create_user("editor", at=START)
+    question = factories.ask_question(author, "A question edited many times", BODY, "tag", at=START)
     for i in range(edit_count):
         PostHistory.objects.create(
             history_type=HistoryType.EDIT_BODY,
@@ -156,9 +156,9 @@ def test_revisions_query_count_does_not_grow_with_edits(client, make_site) -> No
 
 
 def _questions(count: int) -> None:
-    users = [services.create_user(f"asker {i}", at=START, reputation=10 + i) for i in range(7)]
+    users = [factories.create_user(f"asker {i}", at=START, reputation=10 + i) for i in range(7)]
     for i in range(count):
-        question = services.ask_question(
+        question = factories.ask_question(
             users[i % 7],
             f"Listed question number {i}",
             BODY * (1 + i % 3),
@@ -166,7 +166,7 @@ def _questions(count: int) -> None:
             at=START + timedelta(hours=i),
         )
         if i % 2:
-            answer = services.post_answer(question, users[(i + 1) % 7], BODY, at=START)
+            answer = factories.post_answer(question, users[(i + 1) % 7], BODY, at=START)
             Post.objects.filter(pk=answer.pk).update(score=i % 3)
         if i % 3 == 0:
             PostLink.objects.create(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db import connections
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import Comment, Post
 from pnyx.sites import content_version
 
@@ -16,13 +16,13 @@ def test_every_write_changes_the_version(site) -> None:  # type: ignore[no-untyp
         seen.append(content_version.current(site.db_alias))
         return seen[-1] != seen[-2]
 
-    author = services.create_user("Asker")
+    author = factories.create_user("Asker")
     assert changed()
-    question = services.ask_question(
+    question = factories.ask_question(
         author, "A question about versions", "A body that is long enough to pass.", ["meta"]
     )
     assert changed()
-    comment = services.add_comment(question, author, "A comment that is long enough.")
+    comment = factories.add_comment(question, author, "A comment that is long enough.")
     assert changed()
     Post.objects.filter(pk=question.pk).update(title="An edited question title")
     assert changed()
@@ -55,7 +55,7 @@ def test_every_site_table_has_triggers(site) -> None:  # type: ignore[no-untyped
 
 
 def test_installing_again_keeps_the_version(site) -> None:  # type: ignore[no-untyped-def]
-    services.create_user("Someone")
+    factories.create_user("Someone")
     before = content_version.current(site.db_alias)
     content_version.install(site.db_alias)
     assert content_version.current(site.db_alias) == before

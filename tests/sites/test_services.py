@@ -31,14 +31,15 @@ def test_duplicate_site_is_refused(make_site) -> None:  # type: ignore[no-untype
 
 
 def test_each_site_has_its_own_database(make_site) -> None:  # type: ignore[no-untyped-def]
-    from pnyx.posts import services
+    from tests import factories
+
     from pnyx.posts.models import SiteUser
     from pnyx.sites.context import activated
 
     one, two = make_site(), make_site()
     assert one.database_url != two.database_url
     with activated(one):
-        services.create_user("Only on one")
+        factories.create_user("Only on one")
     with activated(two):
         assert not SiteUser.objects.exists()
     with activated(one):

@@ -28,14 +28,15 @@ class Community:
 
 def build_community(site, size: int) -> Community:  # type: ignore[no-untyped-def]
     """`size` questions by rotating askers, each with two answers, a comment, votes; badges."""
-    from pnyx.posts import services
+    from tests import factories
+
     from pnyx.posts.models import Badge, BadgeClass, Post, PostType, Tag, Vote, VoteType
     from pnyx.sites.context import activated
 
     built = Community(site=site)
     with activated(site):
         built.users = [
-            services.create_user(
+            factories.create_user(
                 f"Member {i}",
                 at=START + timedelta(days=i),
                 reputation=1000 - i * 10,
@@ -47,7 +48,7 @@ def build_community(site, size: int) -> Community:  # type: ignore[no-untyped-de
         users = built.users
         for i in range(size):
             when = START + timedelta(days=10 + i)
-            question = services.ask_question(
+            question = factories.ask_question(
                 users[i % len(users)],
                 f"Question number {i} about beer styles",
                 BODY,
@@ -56,14 +57,14 @@ def build_community(site, size: int) -> Community:  # type: ignore[no-untyped-de
             )
             built.questions.append(question)
             for j in (1, 2):
-                answer = services.post_answer(
+                answer = factories.post_answer(
                     question,
                     users[(i + j) % len(users)],
                     BODY,
                     at=when + timedelta(hours=j),
                 )
                 built.answers.append(answer)
-                services.add_comment(
+                factories.add_comment(
                     answer, users[i % len(users)], "Thanks, this helps a lot.", at=when
                 )
             votes = [

@@ -2,8 +2,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import LinkType, Post, PostLink, PostType, Tag
 
 
@@ -85,8 +85,8 @@ BODY = "This body is long enough to pass the thirty character minimum of a post.
 @pytest.fixture
 def listed(site):  # type: ignore[no-untyped-def]
     """Seven questions: ages, scores, answers, an accepted one, links and a tag excerpt differ."""
-    asker = services.create_user("Quentin Asker", at=START, reputation=4321)
-    helper = services.create_user("Helper", at=START)
+    asker = factories.create_user("Quentin Asker", at=START, reputation=4321)
+    helper = factories.create_user("Helper", at=START)
     q = {}
     for key, title, tags, days in [
         ("old", "The oldest question on this site", ["ale"], 0),
@@ -97,7 +97,7 @@ def listed(site):  # type: ignore[no-untyped-def]
         ("linked", "A question other questions link to", ["ale"], 5),
         ("new", "The newest question on this site", ["stout"], 6),
     ]:
-        q[key] = services.ask_question(asker, title, BODY, tags, at=START + timedelta(days=days))
+        q[key] = factories.ask_question(asker, title, BODY, tags, at=START + timedelta(days=days))
     long_body = "<p>First <em>paragraph</em> &amp; more.</p>" + "<p>" + "word " * 120 + "</p>"
     Post.objects.filter(pk=q["old"].pk).update(
         body_html=long_body, last_activity_date=START + timedelta(days=30)
@@ -105,7 +105,7 @@ def listed(site):  # type: ignore[no-untyped-def]
     Post.objects.filter(pk=q["popular"].pk).update(score=50, view_count=999)
     Post.objects.filter(pk=q["new"].pk).update(score=-2)
     for key, score in (("answered", 3), ("accepted", 0), ("weak", -1)):
-        answer = services.post_answer(q[key], helper, BODY, at=START + timedelta(days=8))
+        answer = factories.post_answer(q[key], helper, BODY, at=START + timedelta(days=8))
         Post.objects.filter(pk=answer.pk).update(score=score)
         if key == "accepted":
             Post.objects.filter(pk=q[key].pk).update(accepted_answer_id=answer.pk)
@@ -215,9 +215,9 @@ def test_unknown_or_malformed_tags_are_404(client, listed, path: str) -> None:  
 
 
 def test_pages_and_page_sizes_keep_the_other_parameters(client, site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("Asker", at=START)
+    asker = factories.create_user("Asker", at=START)
     for i in range(35):
-        services.ask_question(
+        factories.ask_question(
             asker,
             f"Question number {i:02d} in a long list",
             BODY,
@@ -269,9 +269,9 @@ def test_more_bad_list_parameters_never_fail(client, listed, query: str) -> None
 
 
 def test_tags_with_a_plus_in_their_name(client, site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("Asker", at=START)
-    services.ask_question(asker, "A question about the language c++", BODY, ["c++"], at=START)
-    services.ask_question(asker, "A question about the letter c only", BODY, ["c"], at=START)
+    asker = factories.create_user("Asker", at=START)
+    factories.ask_question(asker, "A question about the language c++", BODY, ["c++"], at=START)
+    factories.ask_question(asker, "A question about the letter c only", BODY, ["c"], at=START)
     for path in ("/questions/tagged/c%2B%2B", "/questions/tagged/c++"):
         assert _titles(client, site, path) == ["A question about the language c++"]
     assert _titles(client, site, "/questions/tagged/c") == ["A question about the letter c only"]
@@ -281,9 +281,11 @@ def test_question_closed_for_another_reason_after_a_duplicate_closure(client, si
     from pnyx.posts.models import HistoryType, PostHistory
     from pnyx.posts.slugs import slugify_title
 
-    asker = services.create_user("Asker", at=START)
-    original = services.ask_question(asker, "The original question here", BODY, ["ale"], at=START)
-    question = services.ask_question(asker, "A question closed twice over", BODY, ["ale"], at=START)
+    asker = factories.create_user("Asker", at=START)
+    original = factories.ask_question(asker, "The original question here", BODY, ["ale"], at=START)
+    question = factories.ask_question(
+        asker, "A question closed twice over", BODY, ["ale"], at=START
+    )
     PostLink.objects.create(
         creation_date=START, post=question, related_post=original, link_type=LinkType.DUPLICATE
     )

@@ -61,13 +61,14 @@ def test_network_home_queries_each_site_three_times_then_once(client, community)
 
 
 def test_network_home_changes_the_moment_a_site_does(client, community) -> None:  # type: ignore[no-untyped-def]
-    from pnyx.posts import services
+    from tests import factories
+
     from pnyx.sites.context import activated
 
     built = community(2)
     assert "2 questions" in client.get("/").content.decode()
     with activated(built.site):
-        services.ask_question(built.users[0], "A brand new question right now", "x" * 40, "ale")
+        factories.ask_question(built.users[0], "A brand new question right now", "x" * 40, "ale")
     body = client.get("/").content.decode()
     (card,) = [c for c in body.split('<li class="site-card">') if built.site.url_prefix in c]
     assert "3 questions" in card

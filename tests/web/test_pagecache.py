@@ -10,8 +10,8 @@ from django.core.cache import caches
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.slugs import slugify_title
 from pnyx.sites.paths import site_path
 from pnyx.web.pagecache import CACHE_ALIAS, STATUS_HEADER, PageCacheMiddleware
@@ -27,8 +27,8 @@ def page_cache() -> Iterator[None]:
 
 @pytest.fixture
 def thread(site):  # type: ignore[no-untyped-def]
-    author = services.create_user("Cacher")
-    question = services.ask_question(
+    author = factories.create_user("Cacher")
+    question = factories.ask_question(
         author, "Does the cache keep up?", "A question body that is long enough.", ["cache"]
     )
     return question, author, site_path(site, "question", question.id, slugify_title(question.title))
@@ -46,7 +46,7 @@ def test_a_repeated_page_comes_from_the_cache(client, thread) -> None:  # type: 
 def test_a_new_comment_shows_at_once(client, thread) -> None:  # type: ignore[no-untyped-def]
     question, author, path = thread
     client.get(path)
-    services.add_comment(question, author, "A brand new comment on the question.")
+    factories.add_comment(question, author, "A brand new comment on the question.")
     response = client.get(path)
     assert response[STATUS_HEADER] == "miss"
     assert "A brand new comment on the question." in response.content.decode()

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import (
     Badge,
     BadgeClass,
@@ -174,14 +174,14 @@ def _question_path(site, question) -> str:  # type: ignore[no-untyped-def]
 def thread(site):  # type: ignore[no-untyped-def]
     """A question with three answers of different scores and ages, the middle one accepted,
     seven comments on the question, badges for the asker, and an editor."""
-    asker = services.create_user("Ada Asker", at=START, reputation=1234)
-    helpers = [services.create_user(f"Helper {i}", at=START, reputation=100 + i) for i in range(3)]
-    editor = services.create_user("Eddie Editor", at=START, reputation=777)
-    question = services.ask_question(
+    asker = factories.create_user("Ada Asker", at=START, reputation=1234)
+    helpers = [factories.create_user(f"Helper {i}", at=START, reputation=100 + i) for i in range(3)]
+    editor = factories.create_user("Eddie Editor", at=START, reputation=777)
+    question = factories.ask_question(
         asker, "How long does an opened bottle of ale keep?", BODY, ["ale", "storage"], at=START
     )
     answers = [
-        services.post_answer(
+        factories.post_answer(
             question, helpers[i], f"Answer {i}. {BODY}", at=START + timedelta(hours=i + 1)
         )
         for i in range(3)
@@ -197,7 +197,7 @@ def thread(site):  # type: ignore[no-untyped-def]
     scores = [0, 7, 1, 0, 3, 2, 5]
     comments = []
     for i, score in enumerate(scores):
-        comment = services.add_comment(
+        comment = factories.add_comment(
             question,
             helpers[i % 3],
             f"Comment number {i} on the question.",
@@ -266,7 +266,7 @@ def test_top_five_comments_by_score_shown_in_time_order(client, thread) -> None:
 
 
 def test_closed_as_duplicate(client, thread) -> None:  # type: ignore[no-untyped-def]
-    original = services.ask_question(
+    original = factories.ask_question(
         thread.asker,
         "Does ale go bad after opening it?",
         BODY,
@@ -420,7 +420,7 @@ def test_licence_line_on_every_post_follows_the_version(client, thread) -> None:
 
 
 def test_linked_and_related_sidebars(client, thread) -> None:  # type: ignore[no-untyped-def]
-    linker = services.ask_question(
+    linker = factories.ask_question(
         thread.asker, "A question that links to the other one", BODY, ["cider"], at=START
     )
     PostLink.objects.create(
@@ -429,17 +429,17 @@ def test_linked_and_related_sidebars(client, thread) -> None:  # type: ignore[no
     PostLink.objects.create(
         creation_date=START, post=thread.question, related_post_id=987654, link_type=LinkType.LINKED
     )
-    near = services.ask_question(
+    near = factories.ask_question(
         thread.asker,
         "How long does a bottle of stout keep once opened?",
         BODY,
         ["ale", "storage"],
         at=START,
     )
-    far = services.ask_question(
+    far = factories.ask_question(
         thread.asker, "Which glass suits a pale ale best of all?", BODY, ["ale"], at=START
     )
-    services.ask_question(
+    factories.ask_question(
         thread.asker, "Unrelated question about cider apples", BODY, ["cider"], at=START
     )
     html = _get(client, thread)

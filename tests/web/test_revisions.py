@@ -5,8 +5,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import HistoryType, Post, PostHistory, PostType, Tag
 
 START = datetime(2014, 1, 21, 12, 0, tzinfo=UTC)
@@ -27,10 +27,10 @@ def _row(post, kind, guid, hours, user=None, text=None, comment=None):  # type: 
 
 @pytest.fixture
 def edited(site):  # type: ignore[no-untyped-def]
-    asker = services.create_user("Ada Asker", at=START)
-    editor = services.create_user("Eddie Editor", at=START)
-    approver = services.create_user("Annie Approver", at=START)
-    question = services.ask_question(
+    asker = factories.create_user("Ada Asker", at=START)
+    editor = factories.create_user("Eddie Editor", at=START)
+    approver = factories.create_user("Annie Approver", at=START)
+    question = factories.ask_question(
         asker, "Does ale keep longer than lager?", BODY, ["ale", "storage"], at=START
     )
     original_guid = PostHistory.objects.get(post=question, history_type=2).revision_guid
@@ -171,11 +171,11 @@ def test_question_page_links_its_revisions(client, edited) -> None:  # type: ign
 
 
 def test_answer_and_tag_wiki_revisions(client, site) -> None:  # type: ignore[no-untyped-def]
-    author = services.create_user("Writer", at=START)
-    question = services.ask_question(
+    author = factories.create_user("Writer", at=START)
+    question = factories.ask_question(
         author, "What is a session beer exactly?", BODY, ["ale"], at=START
     )
-    answer = services.post_answer(
+    answer = factories.post_answer(
         question, author, "A session beer is low in alcohol, for long sessions.", at=START
     )
     html = _page(client, site, answer.id)
@@ -195,8 +195,8 @@ def test_answer_and_tag_wiki_revisions(client, site) -> None:  # type: ignore[no
 
 
 def test_post_without_history_says_so(client, site) -> None:  # type: ignore[no-untyped-def]
-    author = services.create_user("Writer", at=START)
-    question = services.ask_question(
+    author = factories.create_user("Writer", at=START)
+    question = factories.ask_question(
         author, "A question imported without history", BODY, ["ale"], at=START
     )
     PostHistory.objects.filter(post=question).delete()

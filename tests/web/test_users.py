@@ -148,14 +148,15 @@ def test_unknown_user_is_404(client, small) -> None:  # type: ignore[no-untyped-
 def test_reputation_graph_follows_votes(client, community) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from pnyx.posts import services
+    from tests import factories
+
     from pnyx.posts.models import Vote, VoteType
     from pnyx.sites.context import activated
 
     built = community(0)
     with activated(built.site):
         author = built.users[0]
-        question = services.ask_question(
+        question = factories.ask_question(
             author,
             "A question that collects votes",
             "x" * 40,

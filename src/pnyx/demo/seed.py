@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pnyx.errors import PnyxError
 from pnyx.network.models import Site
-from pnyx.posts import services
+from pnyx.posts import actions, rules
 from pnyx.posts.models import Post, SiteUser
 from pnyx.sites.context import activated
 from pnyx.sites.registry import site_by_name
@@ -118,26 +118,41 @@ def load_politics(seed_file: Path = SEED_FILE) -> tuple[Site, bool]:
         thread = parse_seed(seed_file.read_text(encoding="utf-8"))
         users: dict[str, SiteUser] = {}
         for name, (user_id, reputation) in USERS.items():
-            users[name] = SiteUser.objects.filter(pk=user_id).first() or services.create_user(
-                name, user_id=user_id, reputation=reputation, at=_at(1, 9, 0)
+            users[name] = SiteUser.objects.filter(pk=user_id).first() or actions.do_create_user(
+                site=site,
+                display_name=name,
+                user_id=user_id,
+                reputation=reputation,
+                at=_at(1, 9, 0),
             )
-        question = services.ask_question(
-            users["xrorox"],
-            thread.title,
-            thread.question,
-            TAGS,
+        # The seed goes through the content rules, then writes as the users would have.
+        question = actions.do_ask_question(
+            author=users["xrorox"],
+            title=rules.check_title(thread.title),
+            body=rules.check_body(thread.question),
+            tags=rules.check_tags(TAGS),
+            site=site,
             at=QUESTION_TIME,
             post_id=QUESTION_ID,
         )
         for author, text, when in zip(
             QUESTION_COMMENT_AUTHORS, thread.question_comments, QUESTION_COMMENT_TIMES, strict=True
         ):
-            services.add_comment(question, users[author], text, at=when)
-        answer = services.post_answer(
-            question, users["Respondent"], thread.answer, at=ANSWER_TIME, post_id=ANSWER_ID
+            actions.do_add_comment(
+                post=question, author=users[author], text=rules.check_comment(text), at=when
+            )
+        answer = actions.do_post_answer(
+            question=question,
+            author=users["Respondent"],
+            body=rules.check_body(thread.answer),
+            site=site,
+            at=ANSWER_TIME,
+            post_id=ANSWER_ID,
         )
         for author, text, when in zip(
             ANSWER_COMMENT_AUTHORS, thread.answer_comments, ANSWER_COMMENT_TIMES, strict=True
         ):
-            services.add_comment(answer, users[author], text, at=when)
+            actions.do_add_comment(
+                post=answer, author=users[author], text=rules.check_comment(text), at=when
+            )
     return site, True

@@ -1,4 +1,9 @@
-"""How votes on a user's posts turn into reputation, for the reputation graph of the user page.
+"""How votes on a user's posts turn into reputation: the points of each event, and the
+estimate of an imported user's history that the user page's graph draws.
+
+Pnyx records every change of reputation it makes as a `ReputationEvent` (see
+`pnyx.posts.actions.reputation`): the points below, per event, with the daily cap. For imported
+users the dump's figure is the starting point; what follows estimates their history before it.
 
 The points follow Stack Exchange's current rules for the events a data dump keeps:
 
@@ -22,14 +27,37 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pnyx.posts.models import PostType, VoteType
+from pnyx.posts.models import PostType, ReputationKind, VoteType
 
 UP_VOTE_ANSWER = 10
 UP_VOTE_QUESTION = 10
 DOWN_VOTE = -2
+DOWN_VOTE_CAST_ON_ANSWER = -1
 ACCEPTED = 15
+ACCEPTER = 2
+ASSOCIATION_BONUS = 100
+# The reputation on another site of the network that earns the association bonus on joining.
+ASSOCIATION_THRESHOLD = 200
 DAILY_CAP = 200
 STARTING_REPUTATION = 1
+# Only up votes count towards the daily cap; acceptance, bounties and losses are not capped.
+CAPPED_KINDS = frozenset({ReputationKind.UP_VOTE})
+
+
+def up_vote_points(post_type: int) -> int:
+    """What an up vote on a question or an answer earns its author."""
+    return UP_VOTE_ANSWER if post_type == PostType.ANSWER else UP_VOTE_QUESTION
+
+
+def day_total(capped: int, uncapped: int) -> int:
+    """One day's change: the capped events (up votes) up to the daily cap, plus the rest."""
+    return min(capped, DAILY_CAP) + uncapped
+
+
+def total(start: int, earned: int) -> int:
+    """Reputation from its starting point and the sum of the days' changes; never below 1."""
+    return max(STARTING_REPUTATION, start + earned)
+
 
 COUNTED_VOTE_TYPES = (VoteType.ACCEPTED, VoteType.UP, VoteType.DOWN, VoteType.BOUNTY_CLOSE)
 

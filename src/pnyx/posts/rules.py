@@ -78,6 +78,18 @@ def check_comment(text: str) -> str:
     return clean
 
 
+EDIT_SUMMARY_MAX = 300
+
+
+def check_edit_summary(summary: str) -> str:
+    clean = re.sub(r"\s+", " ", summary).strip()
+    if len(clean) > EDIT_SUMMARY_MAX:
+        raise ValidationError(
+            f"The edit summary cannot be longer than {EDIT_SUMMARY_MAX} characters."
+        )
+    return clean
+
+
 def check_display_name(name: str) -> str:
     clean = re.sub(r"\s+", " ", name).strip()
     if not 1 <= len(clean) <= 100:

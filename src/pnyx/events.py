@@ -1,0 +1,94 @@
+"""Events that the write actions send once their transaction commits.
+
+A `do_*` function never calls caches, the search index or the worker itself: it describes what
+changed as an `Event` and hands it to `send_event_on_commit`, which runs the registered handlers
+after the site's transaction commits (and not at all if it rolls back). The site's alias matters:
+Django's default alias is the network database, where no transaction is open, so an `on_commit`
+there would run at once, before the site's write is visible.
+
+Handlers register with `on(kind)` (or `on_any()`): the page caches, the search index and later
+the API's push channels. Tests use `capture_events()` to see what an action sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from pnyx.network.models import Site
+
+Handler = Callable[[Site, "Event"], None]
+
+# Kinds of events; their `data` keys are listed beside each.
+POST_CREATED = "post_created"  # post_id, question_id, post_type, user_id
+POST_EDITED = "post_edited"  # post_id, question_id, user_id, title/body/tags changed
+POST_DELETED = "post_deleted"  # post_ids, question_id, user_id
+POST_UNDELETED = "post_undeleted"  # post_ids, question_id, user_id
+VOTE = "vote"  # post_id, question_id, user_id, vote ("up", "down" or None), score
+ACCEPT = "accept"  # question_id, answer_id (or None), previous_answer_id
+BOOKMARK = "bookmark"  # post_id, user_id, bookmarked
+COMMENT_CREATED = "comment_created"  # comment_id, post_id, question_id, user_id
+COMMENT_DELETED = "comment_deleted"  # comment_id, post_id, question_id, user_id
+COMMENT_VOTE = "comment_vote"  # comment_id, post_id, question_id, user_id, score
+REPUTATION = "reputation"  # user_ids
+USER_CHANGED = "user_changed"  # user_id
+
+_handlers: dict[str, list[Handler]] = {}
+_any: list[Handler] = []
+_captured: list[list[Event]] = []
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+
+def on(kind: str) -> Callable[[Handler], Handler]:
+    """Register a handler for events of `kind`."""
+
+    def register(handler: Handler) -> Handler:
+        _handlers.setdefault(kind, []).append(handler)
+        return handler
+
+    return register
+
+
+def on_any() -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _any.append(handler)
+        return handler
+
+    return register
+
+
+def dispatch(site: Site, event: Event) -> None:
+    """Run the handlers of `event` now (the committed-transaction side of `send_event_on_commit`)."""
+    for captured in _captured:
+        captured.append(event)
+    for handler in (*_handlers.get(event.kind, ()), *_any):
+        handler(site, event)
+
+
+def send_event_on_commit(site: Site, kind: str, **data: Any) -> None:
+    """Queue an event to run its handlers after `site`'s current transaction commits."""
+    event = Event(kind, data)
+    transaction.on_commit(lambda: dispatch(site, event), using=site.db_alias)
+
+
+@contextmanager
+def capture_events() -> Iterator[list[Event]]:
+    """Collect the events dispatched inside the block (after their commits), in order."""
+    captured: list[Event] = []
+    _captured.append(captured)
+    try:
+        yield captured
+    finally:
+        _captured.remove(captured)

@@ -1,0 +1,179 @@
+"""What every write action shares: the site's transaction, access to a post, locks, tags.
+
+Locking contract, for every action in this package. On PostgreSQL an action locks rows in one
+order, so that two actions never wait for each other in a cycle: first the question, then the
+answer, then the users whose reputation changes, by ascending id. Counters (score, answer and
+comment counts, tag counts) change with `F()` expressions under those locks. On SQLite every site
+transaction begins IMMEDIATE (see `pnyx.dbconfig`): it holds the database's single write lock from
+its first statement, so the same code is serialised there without row locks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pnyx.errors import NotAllowed, NotFound
+from pnyx.network.models import Site
+from pnyx.posts.history import NOTICE_TYPES, PostState, post_states
+from pnyx.posts.models import Post, PostHistory, PostTag, PostType, SiteUser, Tag
+from pnyx.sites.context import active_site
+
+CURRENT_LICENSE = "CC BY-SA 4.0"
+WRITABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
+
+
+def current_site() -> Site:
+    return active_site()
+
+
+def now(at: datetime | None = None) -> datetime:
+    return at or timezone.now()
+
+
+@contextmanager
+def site_transaction(site: Site) -> Iterator[None]:
+    """The site's transaction: a new one, or the one the caller already opened."""
+    if transaction.get_connection(site.db_alias).in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=site.db_alias):
+        yield
+
+
+def access_post(
+    post_id: int,
+    *,
+    site: Site,
+    lock: bool = False,
+    types: Iterable[int] = WRITABLE_TYPES,
+    include_deleted: bool = False,
+) -> Post:
+    """The question or answer `post_id` of `site`, locked for update with `lock`.
+
+    A post that does not exist, is deleted (unless `include_deleted`), or is an answer to a
+    deleted question is not found: an id from another site names nothing here. `lock` must be
+    used inside the site's transaction.
+    """
+    query = Post.objects.using(site.db_alias).filter(pk=post_id, post_type__in=list(types))
+    if lock:
+        query = query.select_for_update()
+    post = query.first()
+    if post is None or (post.deletion_date is not None and not include_deleted):
+        raise NotFound("This post does not exist or has been deleted.")
+    if post.post_type == PostType.ANSWER and not include_deleted:
+        parent_live = (
+            Post.objects.using(site.db_alias)
+            .filter(pk=post.parent_id or 0, deletion_date__isnull=True)
+            .exists()
+        )
+        if not parent_live:
+            raise NotFound("This answer's question has been deleted.")
+    return post
+
+
+def lock_question_of(answer: Post, *, site: Site) -> Post:
+    """The live question of `answer`, locked (call before locking the answer itself)."""
+    question = (
+        Post.objects.using(site.db_alias)
+        .select_for_update()
+        .filter(pk=answer.parent_id or 0, post_type=PostType.QUESTION, deletion_date__isnull=True)
+        .first()
+    )
+    if question is None:
+        raise NotFound("This answer's question has been deleted.")
+    return question
+
+
+def lock_users(user_ids: Iterable[int | None], *, site: Site) -> dict[int, SiteUser]:
+    """Lock the users named, in ascending id order; unknown ids are left out."""
+    ids = sorted({uid for uid in user_ids if uid is not None})
+    if not ids:
+        return {}
+    users = (
+        SiteUser.objects.using(site.db_alias).select_for_update().filter(pk__in=ids).order_by("pk")
+    )
+    return {user.pk: user for user in users}
+
+
+def post_state(post: Post, *, site: Site) -> PostState:
+    """The notices in force on `post` (closed, locked, protected...), from its history."""
+    rows = list(
+        PostHistory.objects.using(site.db_alias)
+        .filter(post_id=post.pk, history_type__in=NOTICE_TYPES)
+        .select_related("user")
+    )
+    return post_states(rows).get(post.pk) or PostState()
+
+
+def check_not_locked(post: Post, *, site: Site, what: str = "changed") -> PostState:
+    state = post_state(post, site=site)
+    if post.locked_date is not None or state.lock is not None:
+        raise NotAllowed(f"This post is locked and cannot be {what}.", code="post_locked")
+    return state
+
+
+def bump(post_id: int, *, site: Site, **changes: object) -> None:
+    """Update a post's columns and its version in one statement (see `Post.version`)."""
+    Post.objects.using(site.db_alias).filter(pk=post_id).update(version=F("version") + 1, **changes)
+
+
+def question_id_of(post: Post) -> int:
+    return post.pk if post.post_type == PostType.QUESTION else int(post.parent_id or 0)
+
+
+# Tags.
+
+
+def tag_rows(names: list[str], *, site: Site) -> list[Tag]:
+    """The tags named, creating the missing ones; safe when two writers add the same new tag
+    at once (the insert ignores a name that appeared meanwhile; the unique name decides)."""
+    alias = site.db_alias
+    existing = {tag.name: tag for tag in Tag.objects.using(alias).filter(name__in=names)}
+    missing = [name for name in names if name not in existing]
+    if missing:
+        Tag.objects.using(alias).bulk_create(
+            [Tag(name=name, count=0) for name in missing], ignore_conflicts=True
+        )
+        existing.update(
+            {tag.name: tag for tag in Tag.objects.using(alias).filter(name__in=missing)}
+        )
+    return [existing[name] for name in names]
+
+
+def missing_tags(names: list[str], *, site: Site) -> list[str]:
+    """Those of `names` that are not tags of the site yet."""
+    known = set(
+        Tag.objects.using(site.db_alias).filter(name__in=names).values_list("name", flat=True)
+    )
+    return [name for name in names if name not in known]
+
+
+def add_post_tags(post: Post, names: list[str], *, site: Site) -> None:
+    if not names:
+        return
+    rows = tag_rows(names, site=site)
+    PostTag.objects.using(site.db_alias).bulk_create(
+        [PostTag(post=post, tag=tag) for tag in rows], ignore_conflicts=True
+    )
+    Tag.objects.using(site.db_alias).filter(id__in=[t.id for t in rows]).update(
+        count=F("count") + 1
+    )
+
+
+def remove_post_tags(post: Post, names: list[str], *, site: Site) -> None:
+    if not names:
+        return
+    alias = site.db_alias
+    tag_ids = list(Tag.objects.using(alias).filter(name__in=names).values_list("id", flat=True))
+    PostTag.objects.using(alias).filter(post_id=post.pk, tag_id__in=tag_ids).delete()
+    Tag.objects.using(alias).filter(id__in=tag_ids, count__gt=0).update(count=F("count") - 1)
+
+
+def tags_to_dump_form(tags: list[str]) -> str:
+    return "".join(f"<{tag}>" for tag in tags)

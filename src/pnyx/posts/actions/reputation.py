@@ -1,0 +1,256 @@
+"""Keeping users' reputation in step with their reputation events.
+
+A user's reputation is `max(1, reputation_start + reputation_earned)` once they have an event:
+`reputation_start` is what they had before the first one (the dump's figure for an imported
+user), `reputation_earned` the sum over days of each day's events with the daily cap applied
+(`pnyx.posts.reputation.day_total`). Every change (an event recorded, removed, voided or counted
+again) touches a few (user, day) pairs: their day totals are read before and after the change,
+and each user's columns move by the difference. So a change costs two small indexed reads
+whatever the length of the user's history, and `recompute` can check the result from scratch.
+
+Locking contract: the functions here lock the users concerned (ascending ids) before reading the
+day totals, so two concurrent votes for one user cannot both count the same room under the cap.
+They run inside the caller's site transaction, after the caller has locked its posts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
+
+from pnyx.events import REPUTATION, send_event_on_commit
+from pnyx.network.models import Site
+from pnyx.posts import reputation as rules
+from pnyx.posts.actions.common import lock_users
+from pnyx.posts.models import ReputationEvent, ReputationKind, SiteUser
+
+Pair = tuple[int, date]
+
+
+def _day_totals(pairs: set[Pair], *, site: Site) -> dict[Pair, int]:
+    if not pairs:
+        return {}
+    users = {user for user, _ in pairs}
+    days = {day for _, day in pairs}
+    capped = [int(kind) for kind in rules.CAPPED_KINDS]
+    rows = (
+        ReputationEvent.objects.using(site.db_alias)
+        .filter(user_id__in=users, day__in=days, voided=False)
+        .order_by()
+        .values("user_id", "day")
+        .annotate(
+            capped=Sum(
+                Case(When(kind__in=capped, then=F("points")), default=Value(0)),
+                output_field=IntegerField(),
+            ),
+            uncapped=Sum(
+                Case(When(kind__in=capped, then=Value(0)), default=F("points")),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    found = {
+        (row["user_id"], row["day"]): rules.day_total(row["capped"] or 0, row["uncapped"] or 0)
+        for row in rows
+    }
+    return {pair: found.get(pair, 0) for pair in pairs}
+
+
+class _Change:
+    """Read the day totals of `pairs`, let the caller change events, then apply the difference."""
+
+    def __init__(self, pairs: set[Pair], *, site: Site) -> None:
+        self.pairs = pairs
+        self.site = site
+
+    def __enter__(self) -> _Change:
+        lock_users({user for user, _ in self.pairs}, site=self.site)
+        self.before = _day_totals(self.pairs, site=self.site)
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is not None:
+            return
+        after = _day_totals(self.pairs, site=self.site)
+        deltas: dict[int, int] = defaultdict(int)
+        for pair in self.pairs:
+            deltas[pair[0]] += after[pair] - self.before[pair]
+        for user_id, delta in deltas.items():
+            _apply(user_id, delta, site=self.site)
+        if deltas:
+            send_event_on_commit(self.site, REPUTATION, user_ids=sorted(deltas))
+
+
+def _apply(user_id: int, delta: int, *, site: Site) -> None:
+    """Move a user's earned reputation by `delta` (their first event fixes their start)."""
+    start = Coalesce(F("reputation_start"), F("reputation"))
+    SiteUser.objects.using(site.db_alias).filter(pk=user_id).update(
+        reputation_start=start,
+        reputation_earned=F("reputation_earned") + delta,
+        reputation=Greatest(
+            Value(rules.STARTING_REPUTATION), start + F("reputation_earned") + delta
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Grant:
+    """An event to record: `points` to `user_id`, for `post_id` or `vote_id` if any."""
+
+    user_id: int
+    kind: int
+    points: int
+    post_id: int | None = None
+    vote_id: int | None = None
+
+
+def record(grants: Iterable[Grant], *, at: datetime, site: Site) -> None:
+    """Record events and move the users' reputation accordingly."""
+    events = [
+        ReputationEvent(
+            user_id=grant.user_id,
+            kind=grant.kind,
+            points=grant.points,
+            post_id=grant.post_id,
+            vote_id=grant.vote_id,
+            day=at.date(),
+            creation_date=at,
+        )
+        for grant in grants
+    ]
+    if not events:
+        return
+    with _Change({(e.user_id, e.day) for e in events}, site=site):
+        ReputationEvent.objects.using(site.db_alias).bulk_create(events)
+
+
+def _pairs(condition: Q, *, site: Site) -> set[Pair]:
+    return set(
+        ReputationEvent.objects.using(site.db_alias)
+        .filter(condition)
+        .order_by()
+        .values_list("user_id", "day")
+        .distinct()
+    )
+
+
+def remove(condition: Q, *, site: Site) -> None:
+    """Remove the events matching `condition` (an undone vote) and their effect."""
+    pairs = _pairs(condition, site=site)
+    if not pairs:
+        return
+    with _Change(pairs, site=site):
+        ReputationEvent.objects.using(site.db_alias).filter(condition).delete()
+
+
+def set_voided(condition: Q, voided: bool, *, site: Site) -> None:
+    """Void the events matching `condition` (their post was deleted), or count them again."""
+    condition &= Q(voided=not voided)
+    pairs = _pairs(condition, site=site)
+    if not pairs:
+        return
+    with _Change(pairs, site=site):
+        ReputationEvent.objects.using(site.db_alias).filter(condition).update(voided=voided)
+
+
+# Checking every user against their events: `pnyx reputation --check` and `--fix`.
+
+
+@dataclass(frozen=True)
+class Difference:
+    user_id: int
+    display_name: str
+    stored: int
+    expected: int
+    stored_earned: int
+    expected_earned: int
+
+
+def recompute(*, site: Site) -> list[Difference]:
+    """Every user whose stored reputation differs from what their events give."""
+    capped_kinds = [int(kind) for kind in rules.CAPPED_KINDS]
+    days = (
+        ReputationEvent.objects.using(site.db_alias)
+        .filter(voided=False)
+        .order_by()
+        .values("user_id", "day")
+        .annotate(
+            capped=Sum(
+                Case(When(kind__in=capped_kinds, then=F("points")), default=Value(0)),
+                output_field=IntegerField(),
+            ),
+            uncapped=Sum(
+                Case(When(kind__in=capped_kinds, then=Value(0)), default=F("points")),
+                output_field=IntegerField(),
+            ),
+        )
+    )
+    earned: dict[int, int] = defaultdict(int)
+    for row in days:
+        earned[row["user_id"]] += rules.day_total(row["capped"] or 0, row["uncapped"] or 0)
+    with_events = set(
+        ReputationEvent.objects.using(site.db_alias)
+        .order_by()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    users = SiteUser.objects.using(site.db_alias).filter(
+        Q(reputation_start__isnull=False) | Q(pk__in=with_events) | ~Q(reputation_earned=0)
+    )
+    differences = []
+    for user in users.only(
+        "id", "display_name", "reputation", "reputation_start", "reputation_earned"
+    ):
+        # A user with events but no start has lost it: their start is what the stored figures
+        # imply, so that only the earned part is corrected.
+        start = (
+            user.reputation_start
+            if user.reputation_start is not None
+            else user.reputation - user.reputation_earned
+        )
+        expected_earned = earned.get(user.pk, 0)
+        expected = rules.total(start, expected_earned)
+        if expected != user.reputation or expected_earned != user.reputation_earned:
+            differences.append(
+                Difference(
+                    user.pk,
+                    user.display_name,
+                    user.reputation,
+                    expected,
+                    user.reputation_earned,
+                    expected_earned,
+                )
+            )
+    return differences
+
+
+def fix(differences: Iterable[Difference], *, site: Site) -> int:
+    """Apply what `recompute` found; returns the number of users changed."""
+    changed = 0
+    for difference in differences:
+        changed += (
+            SiteUser.objects.using(site.db_alias)
+            .filter(pk=difference.user_id)
+            .update(
+                reputation=difference.expected,
+                reputation_earned=difference.expected_earned,
+                reputation_start=Coalesce(
+                    F("reputation_start"), Value(difference.stored - difference.stored_earned)
+                ),
+            )
+        )
+    return changed
+
+
+def grant_association_bonus(user_id: int, *, at: datetime, site: Site) -> None:
+    """The +100 a user gets on joining when they have 200 reputation elsewhere."""
+    record(
+        [Grant(user_id, ReputationKind.ASSOCIATION_BONUS, rules.ASSOCIATION_BONUS)],
+        at=at,
+        site=site,
+    )
