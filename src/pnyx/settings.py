@@ -40,9 +40,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pnyx.web.middleware.SiteMiddleware",
     "pnyx.web.pagecache.PageCacheMiddleware",
+    "pnyx.web.errors.PnyxErrorMiddleware",
 ]
 
 ROOT_URLCONF = "pnyx.web.urls"
+CSRF_FAILURE_VIEW = "pnyx.web.views.errors.csrf_failure"
 WSGI_APPLICATION = "pnyx.wsgi.application"
 
 TEMPLATES = [

@@ -231,11 +231,14 @@ class Thread:
         return self.states.get(post.id) or PostState()
 
 
-def get_question(question_id: int) -> Post | None:
-    """A question that is not deleted, with its asker and last editor (1 query)."""
+def get_question(question_id: int, *, include_deleted: bool = False) -> Post | None:
+    """A question that is not deleted (or, with `include_deleted`, one that is), with its asker
+    and last editor (1 query)."""
+    questions = (
+        Post.objects.filter(post_type=PostType.QUESTION) if include_deleted else live_questions()
+    )
     return (
-        live_questions()
-        .filter(pk=question_id)
+        questions.filter(pk=question_id)
         .select_related("owner", "last_editor")
         .defer("body_markdown", *_user_fields_unused("owner", "last_editor"))
         .first()
@@ -273,17 +276,27 @@ def answer_order(
     return sorted(answers, key=lambda a: (a.id != accepted, -a.score, a.creation_date, a.id))
 
 
-def question_thread(question: Post, answer_sort: str = DEFAULT_ANSWER_SORT) -> Thread:
+def question_thread(
+    question: Post,
+    answer_sort: str = DEFAULT_ANSWER_SORT,
+    *,
+    deleted_of: int | None = None,
+    all_deleted: bool = False,
+) -> Thread:
     """The rest of the question page: 6 queries, 7 when a closure names a question not linked.
 
-    Answers; the top comments of every post with each post's comment total; badge counts of
-    every author and editor; the notice events (closed, locked...) of every post; the links to
-    and from the question; related questions.
+    Answers (deleted ones too: all of them with `all_deleted`, for readers who may undelete
+    them, or those of the user `deleted_of`); the top comments of every post with each post's
+    comment total; badge counts of every author and editor; the notice events (closed,
+    locked...) of every post; the links to and from the question; related questions.
     """
+    visible = Q(deletion_date__isnull=True)
+    if all_deleted:
+        visible = Q()
+    elif deleted_of is not None:
+        visible |= Q(owner_id=deleted_of)
     answers = list(
-        Post.objects.filter(
-            parent_id=question.id, post_type=PostType.ANSWER, deletion_date__isnull=True
-        )
+        Post.objects.filter(visible, parent_id=question.id, post_type=PostType.ANSWER)
         .select_related("owner", "last_editor")
         .defer("body_markdown", *_user_fields_unused("owner", "last_editor"))
     )

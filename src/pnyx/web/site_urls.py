@@ -3,7 +3,19 @@
 from django.urls import path
 
 from pnyx.web.converters import register
-from pnyx.web.views import badges, crawlers, feeds, questions, tags, users
+from pnyx.web.views import (
+    asking,
+    badges,
+    commenting,
+    crawlers,
+    editing,
+    feeds,
+    help,
+    questions,
+    tags,
+    users,
+    voting,
+)
 from pnyx.web.views.revisions import revisions as revisions_page
 
 register()
@@ -11,7 +23,9 @@ register()
 urlpatterns = [
     path("", questions.site_home, name="site_home"),
     path("questions", questions.question_list, name="questions"),
+    path("questions/ask", asking.ask, name="ask"),
     path("questions/tagged/<tags:tags>", questions.tagged, name="tagged"),
+    path("questions/<id:question_id>/answer/submit", asking.answer, name="answer_submit"),
     path("questions/<id:question_id>", questions.question_redirect, name="question_short"),
     path("questions/<id:question_id>/", questions.question_redirect),
     path("questions/<id:question_id>/<str:slug>", questions.question_page, name="question"),
@@ -25,10 +39,21 @@ urlpatterns = [
     path("u/<id:user_id>", users.user_redirect, name="u"),
     path("posts/<id:post_id>/revisions", revisions_page, name="revisions"),
     path("posts/<id:post_id>/comments", questions.comments, name="post_comments"),
+    path("posts/<id:post_id>/mentions", commenting.mention_candidates, name="mention_candidates"),
+    path("posts/<id:post_id>/edit", editing.edit, name="post_edit"),
+    path("posts/<id:post_id>/rollback", editing.rollback, name="post_rollback"),
+    path("posts/<id:post_id>/delete", editing.delete, name="post_delete"),
+    path("posts/<id:post_id>/undelete", editing.undelete, name="post_undelete"),
+    path("posts/<id:post_id>/vote", voting.vote, name="post_vote"),
+    path("posts/<id:post_id>/accept", voting.accept, name="post_accept"),
+    path("posts/<id:post_id>/bookmark", voting.bookmark, name="post_bookmark"),
+    path("posts/comments/<id:comment_id>/vote", voting.comment_vote, name="comment_vote"),
+    path("posts/comments/<id:comment_id>/delete", commenting.delete, name="comment_delete"),
     path("users", users.user_list, name="users"),
     path("tags", tags.tag_list, name="tags"),
     path("tags/<tags:tag>/info", tags.tag_page, name="tag_info"),
     path("tags/<tags:tag>", tags.tag_redirect, name="tag"),
+    path("help/privileges", help.privilege_list, name="privileges"),
     path("help/badges", badges.badge_list, name="badges"),
     path("help/badges/<path:name>", badges.badge_page, name="badge"),
     path("feeds", feeds.site_feed, name="feed_site"),

@@ -21,10 +21,10 @@ from pnyx.posts.actions.common import (
     question_id_of,
     site_transaction,
 )
+from pnyx.posts.mention_selectors import thread_participants
 from pnyx.posts.models import Comment, CommentVote, Post, PostType, SiteUser
 from pnyx.posts.slugs import slugify_name
 from pnyx.render.comments import render_comment
-from pnyx.render.mentions import Participant, conversation
 from pnyx.sites.paths import link_context, site_path
 
 # Stack Exchange lets a person comment once every 15 seconds.
@@ -76,10 +76,6 @@ def check_add_comment(
         return do_add_comment(post=post, author=actor, text=clean, site=site)
 
 
-def _participant(user: SiteUser) -> Participant:
-    return Participant(user_id=user.id, display_name=user.display_name)
-
-
 def do_add_comment(
     *,
     post: Post,
@@ -93,21 +89,7 @@ def do_add_comment(
     site = site or current_site()
     when = now(at)
     with site_transaction(site):
-        earlier = (
-            Comment.objects.using(site.db_alias)
-            .filter(post_id=post.pk, creation_date__lte=when, user__isnull=False)
-            .select_related("user")
-            .order_by("creation_date", "id")
-        )
-        owner = (
-            SiteUser.objects.using(site.db_alias).filter(pk=post.owner_id).first()
-            if post.owner_id is not None
-            else None
-        )
-        participants = conversation(
-            _participant(owner) if owner else None,
-            [_participant(c.user) for c in earlier if c.user is not None],
-        )
+        participants = thread_participants(post, site=site, until=when)
         html = render_comment(
             text,
             participants,

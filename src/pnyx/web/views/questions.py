@@ -11,7 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from pnyx.errors import PnyxError
+from pnyx.posts import privileges
 from pnyx.posts.models import Post
+from pnyx.posts.reader_selectors import reader_state
 from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
 from pnyx.posts.selectors import (
     DEFAULT_ANSWER_SORT,
@@ -26,6 +29,8 @@ from pnyx.posts.selectors import (
 )
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
+from pnyx.web.actor import reader, site_of
+from pnyx.web.viewer import Viewer
 
 SORT_TABS = [
     ("newest", "Newest"),
@@ -218,16 +223,65 @@ def answer_redirect(
 # The question page.
 
 
-def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResponse:
-    question = get_question(question_id)
+def _viewer(request: HttpRequest, question: Post) -> Viewer:
+    user = getattr(request, "user", None)
+    return Viewer(
+        site=site_of(request),
+        user=reader(request),
+        signed_in=bool(user is not None and user.is_authenticated),
+        question_owner_id=question.owner_id,
+    )
+
+
+def _visible_question(request: HttpRequest, question_id: int) -> tuple[Post, Viewer]:
+    """The question, and its reader; a deleted question only for its asker and for readers who
+    may undelete it."""
+    question = get_question(question_id, include_deleted=True)
     if question is None:
         raise Http404("no such question")
+    viewer = _viewer(request, question)
+    if question.deletion_date is not None and not viewer.can_delete(question):
+        raise Http404("no such question")
+    return question, viewer
+
+
+def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResponse:
+    question, viewer = _visible_question(request, question_id)
     canonical = _question_url(question)
     if slug != (slugify_title(question.title) or "-"):
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
+    return _render_question(request, question, viewer)
+
+
+def question_page_with_error(
+    request: HttpRequest, question_id: int, *, answer_body: str, error: PnyxError
+) -> HttpResponse:
+    """The question page again after a refused answer, keeping the text and saying why."""
+    question, viewer = _visible_question(request, question_id)
+    return _render_question(
+        request, question, viewer, answer_body=answer_body, error=error, status=error.status
+    )
+
+
+def _render_question(
+    request: HttpRequest,
+    question: Post,
+    viewer: Viewer,
+    *,
+    answer_body: str = "",
+    error: PnyxError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    canonical = _question_url(question)
     answer_sort = params.answer_sort(request)
-    thread = question_thread(question, answer_sort=answer_sort)
+    thread = question_thread(
+        question,
+        answer_sort=answer_sort,
+        deleted_of=viewer.user_id,
+        all_deleted=viewer.has(privileges.TRUSTED_USER),
+    )
+    viewer.state = reader_state(viewer.user_id, [question.id, *(a.id for a in thread.answers)])
     answer_tabs = [
         Link(
             label,
@@ -244,15 +298,45 @@ def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResp
             "question": question,
             "canonical": canonical,
             "answer_tabs": answer_tabs,
+            "viewer": viewer,
+            "answer_body": answer_body,
+            "answer_error": error,
         },
+        status=status,
     )
 
 
+def vote_cell_context(request: HttpRequest, post_id: int) -> dict[str, object]:
+    """What `pnyx/vote_cell.html` needs for one post, read fresh after a vote."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        raise Http404("no such post")
+    question = post if post.is_question else Post.objects.filter(pk=post.parent_id or 0).first()
+    if question is None:
+        raise Http404("no such question")
+    viewer = _viewer(request, question)
+    viewer.state = reader_state(viewer.user_id, [post.id])
+    return {"post": post, "question": question, "viewer": viewer}
+
+
 def comments(request: HttpRequest, post_id: int) -> HttpResponse:
-    """All the comments of a post: the fragment htmx swaps in, or a page of its own without JS."""
+    """All the comments of a post: the fragment htmx swaps in, or a page of its own without JS;
+    POST adds a comment (see `pnyx.web.views.commenting`)."""
+    if request.method == "POST":
+        from pnyx.web.views import commenting
+
+        return commenting.add(request, post_id)
+    return comments_fragment(request, post_id)
+
+
+def comments_fragment(
+    request: HttpRequest, post_id: int, *, focus: int | None = None
+) -> HttpResponse:
     found = post_comments(post_id)
     if found is None:
         raise Http404("no such post")
+    viewer = _viewer(request, found.question)
+    viewer.state = reader_state(viewer.user_id, [found.post.id])
     fragment = request.headers.get("HX-Request") == "true"
     response = render(
         request,
@@ -261,6 +345,8 @@ def comments(request: HttpRequest, post_id: int) -> HttpResponse:
             "post": found.post,
             "question": found.question,
             "comments": found.comments,
+            "viewer": viewer,
+            "focus": focus,
             "post_url": _question_url(found.question)
             + ("" if found.post.id == found.question.id else f"#{found.post.id}"),
         },
