@@ -70,8 +70,48 @@ def cmd_site_create(args: argparse.Namespace) -> int:
         database_url=args.database,
         origins=args.origin,
         hostnames=args.host,
+        privilege_level=args.privileges,
     )
     print(f"created site {site.name} ({site.title}) at {site.url_prefix}/")
+    return 0
+
+
+def cmd_site_privileges(args: argparse.Namespace) -> int:
+    from pnyx.sites.services import set_privilege_level
+
+    check_network_database()
+    site = set_privilege_level(args.name, args.level)
+    print(f"site {site.name}: privileges of a {site.get_privilege_level_display().lower()} site")
+    return 0
+
+
+def cmd_reputation(args: argparse.Namespace) -> int:
+    """Recompute every user's reputation from their events; report (and with --fix apply) the
+    differences."""
+    from pnyx.errors import NotFound
+    from pnyx.posts.actions import reputation
+    from pnyx.sites.context import activated
+    from pnyx.sites.registry import site_by_name
+
+    check_network_database()
+    site = site_by_name(args.site)
+    if site is None:
+        raise NotFound(f"there is no site {args.site!r}")
+    with activated(site):
+        differences = reputation.recompute(site=site)
+        for d in differences:
+            print(
+                f"user {d.user_id} ({d.display_name}): stored {d.stored}, events give "
+                f"{d.expected} (earned {d.stored_earned} stored, {d.expected_earned} from events)"
+            )
+        if args.fix and differences:
+            changed = reputation.fix(differences, site=site)
+            print(f"site {site.name}: fixed {changed} user{'s' if changed != 1 else ''}")
+            return 0
+    if differences:
+        print(f"site {site.name}: {len(differences)} difference(s); run with --fix to apply them")
+        return 1
+    print(f"site {site.name}: every user's reputation agrees with their events")
     return 0
 
 
@@ -177,9 +217,30 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--host", action="append", default=[], help="a host name that serves this site; repeatable"
     )
+    create.add_argument(
+        "--privileges",
+        choices=["private-beta", "public-beta", "graduated"],
+        default="graduated",
+        help="Stack Exchange's reputation thresholds for this stage (default graduated)",
+    )
     create.set_defaults(handler=cmd_site_create)
+    stage = site_commands.add_parser(
+        "privileges", help="choose the privilege thresholds of a site (its stage)"
+    )
+    stage.add_argument("name", help="the site's short name")
+    stage.add_argument("level", choices=["private-beta", "public-beta", "graduated"])
+    stage.set_defaults(handler=cmd_site_privileges)
     listing = site_commands.add_parser("list", help="list the sites")
     listing.set_defaults(handler=cmd_site_list)
+
+    rep = commands.add_parser(
+        "reputation", help="check every user's reputation against their reputation events"
+    )
+    rep.add_argument("--site", required=True, help="the site's short name")
+    mode = rep.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="report differences (the default)")
+    mode.add_argument("--fix", action="store_true", help="apply the differences found")
+    rep.set_defaults(handler=cmd_reputation)
 
     demo = commands.add_parser("demo", help="load the demo sites (safe to run again)")
     demo.set_defaults(handler=cmd_demo)

@@ -17,8 +17,9 @@ from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
 from pnyx.dbconfig import database_settings
-from pnyx.errors import ConfigurationError, ValidationError
-from pnyx.network.models import Site
+from pnyx.errors import ConfigurationError, NotFound, ValidationError
+from pnyx.network.models import PrivilegeLevel, Site
+from pnyx.posts.privileges import check_level
 from pnyx.sites import content_version, registry
 
 SITE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
@@ -125,9 +126,11 @@ def create_site(
     origins: list[str] | None = None,
     hostnames: list[str] | None = None,
     site_id: int | None = None,
+    privilege_level: str = PrivilegeLevel.GRADUATED,
 ) -> Site:
     """Create a site and its migrated database, or raise and leave nothing behind."""
     check_site_name(name)
+    check_level(privilege_level)
     title = title.strip()
     if not title:
         raise ValidationError("a site needs a title")
@@ -142,6 +145,7 @@ def create_site(
         database_url=url,
         origins=clean_origins,
         hostnames=[h.lower() for h in hostnames or []],
+        privilege_level=privilege_level,
     )
     if site_id is not None:
         site.id = site_id
@@ -155,6 +159,18 @@ def create_site(
         if created:
             drop_database(config)
         raise
+    registry.reload_sites()
+    return site
+
+
+def set_privilege_level(name: str, level: str) -> Site:
+    """Move a site to another stage's privilege thresholds (`pnyx site privileges`)."""
+    check_level(level)
+    site = Site.objects.using("default").filter(name=name).first()
+    if site is None:
+        raise NotFound(f"there is no site {name!r}")
+    site.privilege_level = level
+    site.save(using="default", update_fields=["privilege_level"])
     registry.reload_sites()
     return site
 

@@ -102,7 +102,6 @@ def do_add_comment(
             text_html=html,
             creation_date=when,
             user=author,
-            user_display_name=author.display_name,
             score=0,
             content_license=CURRENT_LICENSE,
         )

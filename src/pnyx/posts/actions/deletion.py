@@ -95,7 +95,6 @@ def _record(
         revision_guid=str(uuid.uuid4()),
         creation_date=when,
         user=actor,
-        user_display_name=actor.display_name,
         text=_voters_json(actor),
         content_license=CURRENT_LICENSE,
     )

@@ -72,7 +72,6 @@ def _history(
             revision_guid=guid,
             creation_date=when,
             user=author,
-            user_display_name=author.display_name,
             comment=comment or None,
             text=text,
             content_license=CURRENT_LICENSE,
@@ -150,7 +149,6 @@ def do_ask_question(
             body_markdown=body,
             body_html=render_post(body, link_context(site)),
             owner=author,
-            owner_display_name=author.display_name,
             tags=" ".join(tags),
             answer_count=0,
             comment_count=0,
@@ -259,7 +257,6 @@ def do_post_answer(
             body_markdown=body,
             body_html=render_post(body, link_context(site)),
             owner=author,
-            owner_display_name=author.display_name,
             comment_count=0,
             score=0,
             content_license=CURRENT_LICENSE,
@@ -413,7 +410,7 @@ def do_edit_post(
             "body_html": render_post(content.body, link_context(site)),
             "last_edit_date": when,
             "last_editor_id": editor.pk,
-            "last_editor_display_name": editor.display_name,
+            "last_editor_display_name": None,
             "last_activity_date": when,
         }
         if is_question:
