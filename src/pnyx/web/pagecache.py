@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_cache_key, learn_cache_key
 
 from pnyx.sites import content_version
+from pnyx.web.viewcounts import count_view
 
 CACHE_ALIAS = "pages"
 STATUS_HEADER = "X-Pnyx-Cache"
@@ -76,6 +77,9 @@ class PageCacheMiddleware:
             cached: HttpResponse | None = cache.get(key)
             if cached is not None:
                 cached[STATUS_HEADER] = "hit"
+                question_id = getattr(cached, "pnyx_question_id", None)
+                if question_id is not None:
+                    count_view(request, site, question_id)
                 return cached
         response = self.get_response(request)
         if request.method == "GET" and _response_is_shared(request, response):

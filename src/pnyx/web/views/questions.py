@@ -30,6 +30,7 @@ from pnyx.posts.selectors import (
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
 from pnyx.web.actor import reader, site_of
+from pnyx.web.viewcounts import count_view
 from pnyx.web.viewer import Viewer
 
 SORT_TABS = [
@@ -290,7 +291,9 @@ def _render_question(
         )
         for key, label in ANSWER_TABS
     ]
-    return render(
+    if status == 200 and request.method == "GET":
+        count_view(request, site_of(request), question.pk)
+    response = render(
         request,
         "pnyx/question.html",
         {
@@ -304,6 +307,8 @@ def _render_question(
         },
         status=status,
     )
+    response.pnyx_question_id = question.pk  # type: ignore[attr-defined]  # see pagecache
+    return response
 
 
 def vote_cell_context(request: HttpRequest, post_id: int) -> dict[str, object]:
