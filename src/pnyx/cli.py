@@ -85,6 +85,22 @@ def cmd_site_privileges(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site_touch(args: argparse.Namespace) -> int:
+    """Make every cached page of a site render afresh (after changing its database by hand)."""
+    from pnyx.errors import NotFound
+    from pnyx.sites import content_version
+    from pnyx.sites.registry import ensure_connection, site_by_name
+
+    check_network_database()
+    site = site_by_name(args.name)
+    if site is None:
+        raise NotFound(f"there is no site {args.name!r}")
+    ensure_connection(site)
+    content_version.bump(site.db_alias, "epoch")
+    print(f"site {site.name}: cached pages will be rendered afresh")
+    return 0
+
+
 def cmd_reputation(args: argparse.Namespace) -> int:
     """Recompute every user's reputation from their events; report (and with --fix apply) the
     differences."""
@@ -230,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
     stage.add_argument("name", help="the site's short name")
     stage.add_argument("level", choices=["private-beta", "public-beta", "graduated"])
     stage.set_defaults(handler=cmd_site_privileges)
+    touch = site_commands.add_parser(
+        "touch", help="render a site's cached pages afresh (after changing its database by hand)"
+    )
+    touch.add_argument("name", help="the site's short name")
+    touch.set_defaults(handler=cmd_site_touch)
     listing = site_commands.add_parser("list", help="list the sites")
     listing.set_defaults(handler=cmd_site_list)
 

@@ -1,68 +1,75 @@
-"""The content version: any write to a site's content, by any path, changes it."""
+"""The versions that page caches are keyed by: every write through the domain moves them on,
+after its commit; a post's own version moves with the post."""
 
 from __future__ import annotations
 
-from django.db import connections
+from django.db import connections, transaction
+from django.utils import timezone
 from tests import factories
 
-from pnyx.posts.models import Comment, Post
+from pnyx.posts import actions
+from pnyx.posts.models import Post
 from pnyx.sites import content_version
 
+BODY = "A body that is long enough to pass."
 
-def test_every_write_changes_the_version(site) -> None:  # type: ignore[no-untyped-def]
-    seen = [content_version.current(site.db_alias)]
 
-    def changed() -> bool:
-        seen.append(content_version.current(site.db_alias))
-        return seen[-1] != seen[-2]
-
+def test_writes_move_the_versions_after_their_commit(site) -> None:  # type: ignore[no-untyped-def]
     author = factories.create_user("Asker")
-    assert changed()
-    question = factories.ask_question(
-        author, "A question about versions", "A body that is long enough to pass.", ["meta"]
-    )
-    assert changed()
-    comment = factories.add_comment(question, author, "A comment that is long enough.")
-    assert changed()
-    Post.objects.filter(pk=question.pk).update(title="An edited question title")
-    assert changed()
-    Comment.objects.filter(pk=comment.pk).delete()
-    assert changed()
-    with connections[site.db_alias].cursor() as cursor:  # past the ORM, as an importer may write
-        cursor.execute("UPDATE users SET reputation = 5 WHERE id = %s", [author.id])
-    assert changed()
+    voter = factories.create_user("Voter", reputation=100)
+    start = content_version.current(site.db_alias)
+    with transaction.atomic(using=site.db_alias):
+        question = factories.ask_question(author, "A question about versions", BODY, ["meta"])
+        assert content_version.current(site.db_alias) == start, "not before the commit"
+    asked = content_version.current(site.db_alias)
+    assert asked.lists > start.lists and asked.all > start.all and asked.epoch == start.epoch
+    factories.add_comment(question, author, "A comment that is long enough.")
+    commented = content_version.current(site.db_alias)
+    assert commented.all > asked.all and commented.lists == asked.lists  # lists show no comments
+    actions.check_vote(actor=voter, post_id=question.pk, vote="up")
+    voted = content_version.current(site.db_alias)
+    assert voted.lists > commented.lists
     Post.objects.filter(pk=question.pk).exists()
-    assert not changed(), "a read must leave the version alone"
+    assert content_version.current(site.db_alias) == voted, "a read leaves them alone"
 
 
-def test_every_site_table_has_triggers(site) -> None:  # type: ignore[no-untyped-def]
-    tables = content_version.site_tables()
-    assert {"posts", "comments", "users", "tags", "post_tags", "votes"} <= set(tables)
-    connection = connections[site.db_alias]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname LIKE 'pnyx_cv_%%'"
-            )
-        else:
-            cursor.execute(
-                "SELECT DISTINCT tbl_name FROM sqlite_master "
-                "WHERE type = 'trigger' AND name LIKE 'pnyx_cv_%'"
-            )
-        triggered = {row[0] for row in cursor.fetchall()}
-    assert triggered == set(tables)
+def test_a_post_version_moves_with_its_post_comments_and_votes(site) -> None:  # type: ignore[no-untyped-def]
+    author = factories.create_user("Asker")
+    voter = factories.create_user("Voter", reputation=100)
+    question = factories.ask_question(
+        author, "A question about versions", BODY, ["meta"], at=timezone.now()
+    )
+    answer = factories.post_answer(question, author, BODY)
+
+    def version(post: Post) -> int:
+        return Post.objects.get(pk=post.pk).version
+
+    before = (version(question), version(answer))
+    factories.add_comment(answer, author, "A comment that is long enough.")
+    assert (version(question), version(answer)) == (before[0], before[1] + 1)
+    actions.check_vote(actor=voter, post_id=question.pk, vote="up")
+    assert version(question) == before[0] + 1
 
 
-def test_installing_again_keeps_the_version(site) -> None:  # type: ignore[no-untyped-def]
+def test_installing_again_keeps_the_versions_and_removes_old_triggers(site) -> None:  # type: ignore[no-untyped-def]
     factories.create_user("Someone")
     before = content_version.current(site.db_alias)
     content_version.install(site.db_alias)
     assert content_version.current(site.db_alias) == before
+    connection = connections[site.db_alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pnyx_cv_%%'")
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'pnyx_cv_%'"
+            )
+        assert cursor.fetchone()[0] == 0
 
 
-def test_databases_never_share_a_version(make_site) -> None:  # type: ignore[no-untyped-def]
+def test_databases_never_share_versions(make_site) -> None:  # type: ignore[no-untyped-def]
     # A page cached for a site's old database (before a dump import switched it, or before the
-    # site was deleted and its id given again) must not match the new one's version.
+    # site was deleted and its id given again) must not match the new one's versions.
     first, second = make_site(), make_site()
     assert content_version.current(first.db_alias) != content_version.current(second.db_alias)

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 from tests import factories
 
+from pnyx.cli import main
+from pnyx.posts import actions
 from pnyx.posts.slugs import slugify_title
 from pnyx.sites.paths import site_path
 from pnyx.web.pagecache import CACHE_ALIAS, STATUS_HEADER, PageCacheMiddleware
@@ -52,15 +54,33 @@ def test_a_new_comment_shows_at_once(client, thread) -> None:  # type: ignore[no
     assert "A brand new comment on the question." in response.content.decode()
 
 
-def test_a_change_made_past_the_domain_shows_at_once(client, site, thread) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_made_past_the_domain_shows_after_a_touch(client, site, thread) -> None:  # type: ignore[no-untyped-def]
     question, _, path = thread
     client.get(path)
+    client.get(site_path(site, "questions"))
     with connections[site.db_alias].cursor() as cursor:
         cursor.execute(
-            "UPDATE posts SET body_html = %s WHERE id = %s",
-            ["<p>Rewritten by an administrator.</p>", question.id],
+            "UPDATE posts SET body_html = %s, title = %s WHERE id = %s",
+            ["<p>Rewritten by an administrator.</p>", "Does the cache keep up?!", question.id],
         )
+    assert client.get(path)[STATUS_HEADER] == "hit"
+    assert main(["site", "touch", site.name]) == 0
     assert "Rewritten by an administrator." in client.get(path).content.decode()
+    assert "Does the cache keep up?!" in client.get(site_path(site, "questions")).content.decode()
+
+
+def test_a_vote_elsewhere_leaves_a_question_page_cached(client, site, thread) -> None:  # type: ignore[no-untyped-def]
+    question, author, path = thread
+    other = factories.ask_question(
+        author, "Another question on the site", "A question body that is long enough.", ["x"]
+    )
+    voter = factories.create_user("Voter", reputation=100)
+    client.get(path)
+    actions.check_vote(actor=voter, post_id=other.pk, vote="up")
+    assert client.get(path)[STATUS_HEADER] == "hit"
+    actions.check_vote(actor=voter, post_id=question.pk, vote="up")
+    response = client.get(path)
+    assert response[STATUS_HEADER] == "miss"
 
 
 def test_readers_with_cookies_get_the_view(client, thread) -> None:  # type: ignore[no-untyped-def]

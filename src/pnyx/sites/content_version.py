@@ -1,112 +1,132 @@
-"""A number in each site's database that changes whenever any of its content does.
+"""Numbers in each site's database that say when its pages must be rendered again.
 
-Caches of whole pages (see `pnyx.web.pagecache`) put this number in their keys, so a page cached
-before a change is never served after it. Triggers on every site table bump it in the same
-transaction as the change, whoever writes: the domain services, the dump importer, an
-administrator's SQL. A reader that reads the number first and the content after cannot cache old
-content under the new number: if it sees the new number, the change was committed before.
+Caches of pages and of parts of pages (see `pnyx.web.pagecache` and `pnyx.web.fragments`) put
+these numbers in their keys, so that a page cached before a change is never served after it:
 
-On PostgreSQL the bump takes the version row's lock until the writing transaction ends, so writes
-to one site take turns at commit; SQLite already lets only one writer in at a time.
+- each post's own `version` column, changed in the same UPDATE as the post whenever the post,
+  its comments or its votes change: a question page is keyed by its thread's posts' versions,
+  and each post's block by its own;
+- `lists`, changed after every write that changes a question list (a new question or answer, a
+  vote, an acceptance, an edit, a deletion): the home page, `/questions` and tag lists;
+- `all`, changed after every write: every other page (users, tags, badges, feeds...);
+- `epoch`, the database's own starting point, changed only by hand (`pnyx site touch`): a
+  random start, so that two databases a site has had (an import switches to a new one; a
+  deleted site's id may be given again) never share a key.
+
+The post versions change inside the writing transaction, on rows it locks anyway. `lists` and
+`all` change after the commit, in a transaction of their own (`pnyx.web.invalidation`), so that
+writers to one site never queue on one row for the length of their transactions. A reader that
+reads the numbers first and the content after can only cache content newer than its key.
+
+Writes that bypass the domain (an administrator's SQL) are not seen until the caches expire
+(`PNYX_PAGE_CACHE_SECONDS`), or at once after `pnyx site touch NAME`.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import connections, transaction
 
-from pnyx.sites.router import SITE_APP_LABELS
-
-TABLE = "pnyx_content_version"
-FUNCTION = "pnyx_bump_content_version"
-EVENTS = ("INSERT", "UPDATE", "DELETE")
-
-
-def site_tables() -> list[str]:
-    """The tables of every site model, many-to-many tables included."""
-    tables = {
-        model._meta.db_table
-        for label in sorted(SITE_APP_LABELS)
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
-    }
-    return sorted(tables)
+TABLE = "pnyx_versions"
+NAMES = ("epoch", "lists", "all")
+# What earlier releases installed: a single version bumped by triggers on every table.
+OLD_TABLE = "pnyx_content_version"
+OLD_FUNCTION = "pnyx_bump_content_version"
 
 
 def first_version() -> int:
-    """A random start, so that two databases a site has had (a dump import switches to a new
-    one; a deleted site's id may be given again) never share a version, and a page cached for
-    one is never served for the other."""
+    """A random start (see the module's docstring)."""
     return secrets.randbelow(2**62)
 
 
-def _trigger_name(table: str, event: str = "") -> str:
-    return f"pnyx_cv_{table}{'_' + event.lower() if event else ''}"
+@dataclass(frozen=True)
+class Versions:
+    epoch: int
+    lists: int
+    all: int
+
+    def key(self, scope: str) -> str:
+        """A cache key part for pages of `scope` (`lists` or `all`)."""
+        return f"{self.epoch}.{self.lists if scope == 'lists' else self.all}"
 
 
-def _sqlite_statements(tables: list[str], quote: Callable[[str], str]) -> list[str]:
-    q = quote  # the backend's identifier quoting
-    statements = [
-        f"CREATE TABLE IF NOT EXISTS {TABLE} "
-        "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)",
-        f"INSERT OR IGNORE INTO {TABLE} (id, version) VALUES (1, {first_version()})",
-    ]
-    for table in tables:
-        for event in EVENTS:
-            name = _trigger_name(table, event)
-            statements += [
-                f"DROP TRIGGER IF EXISTS {q(name)}",
-                f"CREATE TRIGGER {q(name)} AFTER {event} ON {q(table)} "
-                f"BEGIN UPDATE {TABLE} SET version = version + 1 WHERE id = 1; END",
-            ]
-    return statements
-
-
-def _postgres_statements(tables: list[str], quote: Callable[[str], str]) -> list[str]:
-    q = quote
-    statements = [
-        f"CREATE TABLE IF NOT EXISTS {TABLE} "
-        "(id smallint PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)",
-        f"INSERT INTO {TABLE} (id, version) VALUES (1, {first_version()}) "
-        "ON CONFLICT (id) DO NOTHING",
-        f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN UPDATE {TABLE} SET version = version + 1 WHERE id = 1; RETURN NULL; END $$",
-    ]
-    for table in tables:
-        name = _trigger_name(table)
-        statements += [
-            f"DROP TRIGGER IF EXISTS {q(name)} ON {q(table)}",
-            f"CREATE TRIGGER {q(name)} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {q(table)} FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
-        ]
-    return statements
+def _old_triggers(cursor: object, vendor: str) -> list[tuple[str, str]]:
+    if vendor == "postgresql":
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'pnyx_cv_%%'"
+        )
+    else:
+        cursor.execute(  # type: ignore[attr-defined]
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'pnyx_cv_%'"
+        )
+    return list(cursor.fetchall())  # type: ignore[attr-defined]
 
 
 def install(alias: str) -> None:
-    """Create the version row and the triggers on every site table (safe to run again).
+    """Create the version rows (safe to run again) and remove the old triggers.
 
-    Called after each migration of a site, so a table added by a later migration gets its
-    triggers on the next `pnyx migrate`.
+    Called after each migration of a site.
     """
     connection = connections[alias]
-    existing = set(connection.introspection.table_names())
-    tables = [t for t in site_tables() if t in existing]
     quote = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        statements = _postgres_statements(tables, quote)
-    else:
-        statements = _sqlite_statements(tables, quote)
+    integer = "bigint" if connection.vendor == "postgresql" else "INTEGER"
     with transaction.atomic(using=alias), connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} "
+            f"(name varchar(20) PRIMARY KEY, version {integer} NOT NULL)"
+        )
+        for name in NAMES:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (name, version) VALUES (%s, %s) "
+                    "ON CONFLICT (name) DO NOTHING",
+                    [name, first_version()],
+                )
+            else:
+                cursor.execute(
+                    f"INSERT OR IGNORE INTO {TABLE} (name, version) VALUES (%s, %s)",
+                    [name, first_version()],
+                )
+        for trigger, table in _old_triggers(cursor, connection.vendor):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)} ON {quote(table)}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP FUNCTION IF EXISTS {OLD_FUNCTION}()")
+        cursor.execute(f"DROP TABLE IF EXISTS {OLD_TABLE}")
 
 
-def current(alias: str) -> int:
-    """The site's content version now: one indexed read of a one-row table."""
+def current(alias: str) -> Versions:
+    """The site's versions now: one indexed read of a three-row table."""
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT version FROM {TABLE} WHERE id = 1")
-        row = cursor.fetchone()
-    return int(row[0])
+        cursor.execute(f"SELECT name, version FROM {TABLE}")
+        found = dict(cursor.fetchall())
+    return Versions(int(found["epoch"]), int(found["lists"]), int(found["all"]))
+
+
+def bump(alias: str, *names: str) -> None:
+    """Move the versions named on, in a transaction of their own (after the write's commit)."""
+    marks = ", ".join(["%s"] * len(names))
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET version = version + 1 WHERE name IN ({marks})", list(names)
+        )
+
+
+def thread(alias: str, question_id: int) -> str:
+    """A key part for a question's page: the database's epoch and the sum and count of the
+    versions of the question and its answers, which any change to one of them moves (1 query)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {TABLE} WHERE name = 'epoch'), "
+            "COALESCE(SUM(version), 0), COUNT(*) FROM posts "
+            "WHERE id = %s OR (parent_id = %s AND post_type = 2)",
+            [question_id, question_id],
+        )
+        epoch, total, count = cursor.fetchone()
+    return f"{epoch}.{total}.{count}"

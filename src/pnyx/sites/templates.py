@@ -75,7 +75,9 @@ def copy_template(destination: Path) -> None:
         closing(sqlite3.connect(destination)) as copy,
     ):
         origin.backup(copy)
-        copy.execute(
-            f"UPDATE {content_version.TABLE} SET version = ?", [content_version.first_version()]
-        )
+        for name in content_version.NAMES:
+            copy.execute(
+                f"UPDATE {content_version.TABLE} SET version = ? WHERE name = ?",
+                [content_version.first_version(), name],
+            )
         copy.commit()

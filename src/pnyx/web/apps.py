@@ -7,6 +7,6 @@ class WebConfig(AppConfig):
     verbose_name = "Web"
 
     def ready(self) -> None:
-        from pnyx.web import converters
+        from pnyx.web import converters, invalidation  # noqa: F401  (registers event handlers)
 
         converters.register()

@@ -1,13 +1,15 @@
-"""Whole-page cache for readers who carry no cookie, kept correct by the site's content version.
+"""Whole-page cache for readers who carry no cookie, kept correct by the site's versions.
 
 Most of a page's cost is Django building queries and rendering templates (see "Where time goes"
 in docs/benchmarks.md). Anonymous readers without cookies, crawlers included, all get the same
 HTML for a URL, so it is rendered once and kept in this process's memory, under a key holding
-the site's content version (`pnyx.sites.content_version`): any write to the site's database
-changes the version, and the next request renders afresh. A page therefore changes the moment
-its content does. What the version does not cover is bounded by `PNYX_PAGE_CACHE_SECONDS`
-(default 60): relative times ("5 mins ago") and the site's own settings from the network
-database, which each process reloads every minute anyway.
+the versions its content depends on (`pnyx.sites.content_version`): a question page its
+thread's post versions, so a vote elsewhere on the site leaves it cached; a question list the
+site's `lists` version; any other page the `all` version, which every write moves. A page
+therefore changes the moment its content does. What the versions do not cover is bounded by
+`PNYX_PAGE_CACHE_SECONDS` (default 60): relative times ("5 mins ago"), view counts, other
+questions in a page's sidebar, users' reputation beside their posts, and the site's own
+settings from the network database, which each process reloads every minute anyway.
 
 Left to the view every time: requests with any cookie or an Authorization header (a session, a
 CSRF token or a message may shape the page), methods other than GET and HEAD, and responses that
@@ -23,9 +25,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_cache_key, learn_cache_key
 
+from pnyx.network.models import Site
 from pnyx.sites import content_version
+from pnyx.sites.paths import SITE_URLCONF
 from pnyx.web.viewcounts import count_view
 
 CACHE_ALIAS = "pages"
@@ -58,6 +63,22 @@ def _response_is_shared(request: HttpRequest, response: HttpResponseBase) -> boo
     return not getattr(messages, "added_new", False)
 
 
+LIST_PAGES = frozenset({"site_home", "questions", "tagged"})
+
+
+def _key_prefix(request: HttpRequest, site: Site) -> str:
+    """The versions the requested page depends on (1 query)."""
+    try:
+        match = resolve(request.path_info, urlconf=SITE_URLCONF)
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name == "question":
+        question_id = int(match.kwargs["question_id"])
+        return f"pnyx.{site.id}.q{question_id}.{content_version.thread(site.db_alias, question_id)}"
+    scope = "lists" if match is not None and match.url_name in LIST_PAGES else "all"
+    return f"pnyx.{site.id}.{scope}.{content_version.current(site.db_alias).key(scope)}"
+
+
 class PageCacheMiddleware:
     """Placed after `SiteMiddleware`, so that the request's site is known and active."""
 
@@ -69,9 +90,9 @@ class PageCacheMiddleware:
         if site is None or not _enabled() or not _request_is_shared(request):
             return self.get_response(request)
         cache = caches[CACHE_ALIAS]
-        # The version is read before anything else, so a page rendered below can only be newer
-        # than the version it is stored under, never older.
-        prefix = f"pnyx.{site.id}.{content_version.current(site.db_alias)}"
+        # The versions are read before anything else, so a page rendered below can only be
+        # newer than the versions it is stored under, never older.
+        prefix = _key_prefix(request, site)
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None:
             cached: HttpResponse | None = cache.get(key)

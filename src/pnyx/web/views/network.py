@@ -17,8 +17,8 @@ from pnyx.sites.paths import site_path
 from pnyx.sites.registry import all_sites, ensure_connection
 
 # Counting a large site's questions costs a scan, so each site's numbers are cached under its
-# content version (`pnyx.sites.content_version`, changed by every write to the site): the home
-# page is never stale, and a site nobody writes to costs one tiny read per view. Old versions'
+# lists version (`pnyx.sites.content_version`, changed by every write a question list shows):
+# the home page is never stale, and a site nobody writes to costs one tiny read per view. Old versions'
 # entries are simply never read again and expire after this long.
 OVERVIEW_SECONDS = 600
 
@@ -38,14 +38,14 @@ class SiteCard:
     active: list[ActiveQuestion]
 
 
-def _overview_key(site: Site, version: int) -> str:
+def _overview_key(site: Site, version: str) -> str:
     return f"pnyx:network-home:{site.id}:{site.name}:{version}"
 
 
 def _card(site: Site) -> SiteCard:
     """The site's numbers: 1 query (its content version) when cached, 3 when its content changed."""
     ensure_connection(site)
-    key = _overview_key(site, content_version.current(site.db_alias))
+    key = _overview_key(site, content_version.current(site.db_alias).key("lists"))
     cached = cache.get(key)
     if cached is None:
         with activated(site):

@@ -1,0 +1,32 @@
+"""Moving a site's page-cache versions on after each write (see `pnyx.sites.content_version`).
+
+Registered as event handlers (`pnyx.events`), so they run after the write's transaction has
+committed: `all` for every write, `lists` too for writes a question list shows.
+"""
+
+from __future__ import annotations
+
+from pnyx import events
+from pnyx.network.models import Site
+from pnyx.sites import content_version
+
+# Writes that change what a question list shows: rows, scores, answer counts, activity, the
+# accepted mark, titles and tags.
+LIST_EVENTS = frozenset(
+    {
+        events.POST_CREATED,
+        events.POST_EDITED,
+        events.POST_DELETED,
+        events.POST_UNDELETED,
+        events.VOTE,
+        events.ACCEPT,
+    }
+)
+
+
+@events.on_any()
+def bump_versions(site: Site, event: events.Event) -> None:
+    if event.kind in LIST_EVENTS:
+        content_version.bump(site.db_alias, "all", "lists")
+    else:
+        content_version.bump(site.db_alias, "all")
