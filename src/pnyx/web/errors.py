@@ -26,16 +26,18 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def login_url(request: HttpRequest) -> str:
+def login_url(request: HttpRequest, *, back: str | None = None) -> str:
+    """The log-in page, coming back to `back` (by default the page the reader was on)."""
     try:
         base = reverse("account_login")
     except NoReverseMatch:
         base = "/users/login"
-    back = request.headers.get("HX-Current-URL") if is_htmx(request) else None
-    if request.method == "GET" and not back:
-        back = request.get_full_path()
-    if not back:
-        back = request.META.get("HTTP_REFERER") or ""
+    if back is None:
+        back = request.headers.get("HX-Current-URL") if is_htmx(request) else None
+        if request.method == "GET" and not back:
+            back = request.get_full_path()
+        if not back:
+            back = request.META.get("HTTP_REFERER") or ""
     return base + ("?" + urlencode({"next": back}) if back else "")
 
 

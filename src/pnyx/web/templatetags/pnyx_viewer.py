@@ -1,68 +1,64 @@
-"""Template filters that ask the page's `Viewer` about one post or comment."""
+"""Template tags for the reader's own parts of a page (see `pnyx.web.personal`): the page's
+context carries `personal`, built by the view for this request."""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from pnyx.posts.models import Comment, Post
-from pnyx.web.viewer import Viewer
+from pnyx.web.personal import Personal, facts
 
 register = template.Library()
 
 
-@register.filter
-def vote_on(viewer: Viewer | None, post: Post) -> str | None:
-    return viewer.vote_on(post) if viewer else None
+def _personal(context: template.Context) -> Personal:
+    personal: Personal = context["personal"]
+    return personal
+
+
+@register.simple_tag(takes_context=True)
+def vote_cell(context: template.Context, post: Post) -> SafeString:
+    return mark_safe(_personal(context).vote_cell(facts(post)))
+
+
+@register.simple_tag(takes_context=True)
+def post_menu_items(context: template.Context, post: Post) -> SafeString:
+    return mark_safe(_personal(context).menu_items(facts(post)))
+
+
+@register.simple_tag(takes_context=True)
+def comment_controls(context: template.Context, comment: Comment) -> SafeString:
+    personal = _personal(context)
+    return mark_safe(personal.comment_controls(comment.pk, comment.user_id, comment.score))
+
+
+@register.simple_tag(takes_context=True)
+def comment_delete(context: template.Context, comment: Comment) -> SafeString:
+    personal = _personal(context)
+    return mark_safe(personal.comment_delete(comment.pk, comment.user_id, comment.post_id))
+
+
+@register.simple_tag(takes_context=True)
+def comment_compose(context: template.Context, post: Post) -> SafeString:
+    personal = _personal(context)
+    html = personal.comment_compose(
+        facts(post), question_owner_id=personal.viewer.question_owner_id
+    )
+    return mark_safe(html)
 
 
 @register.filter
-def can_edit(viewer: Viewer | None, post: Post) -> bool:
-    return bool(viewer and viewer.can_edit(post))
-
-
-@register.filter
-def can_delete(viewer: Viewer | None, post: Post) -> bool:
-    return bool(viewer and viewer.can_delete(post))
-
-
-@register.filter
-def can_comment(viewer: Viewer | None, post: Post) -> bool:
-    return bool(viewer and viewer.can_comment(post))
-
-
-@register.filter
-def bookmarked(viewer: Viewer | None, post: Post) -> bool:
-    return bool(viewer and viewer.bookmarked(post))
-
-
-@register.filter
-def comment_voted(viewer: Viewer | None, comment: Comment) -> bool:
-    return bool(viewer and viewer.comment_voted(comment))
-
-
-@register.filter
-def owns_comment(viewer: Viewer | None, comment: Comment) -> bool:
-    return bool(viewer and viewer.owns_comment(comment))
+def can_delete(personal: Personal | None, post: Post) -> bool:
+    return bool(personal and personal.viewer.can_delete(post))
 
 
 @register.simple_tag(takes_context=True)
 def login_url(context: template.Context) -> str:
     """The log-in page, coming back to this page afterwards."""
-    from urllib.parse import urlencode
+    from pnyx.web.errors import login_url as url
 
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        base = reverse("account_login")
-    except NoReverseMatch:
-        base = "/users/login"
     request = context.get("request")
-    back = request.get_full_path() if request is not None else ""
-    return base + (f"?{urlencode({'next': back})}" if back else "")
-
-
-@register.filter
-def comment_reputation(site: object) -> int:
-    from pnyx.posts import privileges
-
-    return privileges.reputation_needed(privileges.COMMENT_EVERYWHERE, site)  # type: ignore[arg-type]
+    if request is None:
+        return "/users/login"
+    return url(request, back=request.get_full_path())

@@ -47,7 +47,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             "limits": rules,
             "can_create_tags": privileges.has_privilege(
                 user, privileges.CREATE_TAGS, site_of(request)
-            ),  # type: ignore[attr-defined]
+            ),
             "create_tags_reputation": privileges.reputation_needed(
                 privileges.CREATE_TAGS,
                 site_of(request),

@@ -35,7 +35,7 @@ def add(request: HttpRequest, post_id: int) -> HttpResponse:
         return comments_fragment(request, post_id, focus=comment.pk)
     post = Post.objects.get(pk=post_id)
     return HttpResponseRedirect(
-        post_url(post, site=site_of(request)).split("#")[0] + f"#comment-{comment.pk}"  # type: ignore[attr-defined]
+        post_url(post, site=site_of(request)).split("#")[0] + f"#comment-{comment.pk}"
     )
 
 
@@ -53,7 +53,7 @@ def _comment_form_page(
             "post": post,
             "text": text,
             "error": error,
-            "post_url": post_url(post, site=site_of(request)),  # type: ignore[attr-defined]
+            "post_url": post_url(post, site=site_of(request)),
         },
         status=error.status,
     )
@@ -71,7 +71,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponse:
 
         return comments_fragment(request, comment.post_id)
     post = Post.objects.get(pk=comment.post_id)
-    return HttpResponseRedirect(post_url(post, site=site_of(request)))  # type: ignore[attr-defined]
+    return HttpResponseRedirect(post_url(post, site=site_of(request)))
 
 
 @require_GET

@@ -107,7 +107,7 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
     actor = require_actor(request, "delete posts")
     post = actions.check_delete_post(actor=actor, post_id=post_id)
     if post.post_type == PostType.ANSWER:
-        return HttpResponseRedirect(post_url(post, site=site_of(request)))  # type: ignore[attr-defined]
+        return HttpResponseRedirect(post_url(post, site=site_of(request)))
     return HttpResponseRedirect(question_url(post.pk, post.title))
 
 
@@ -115,4 +115,4 @@ def delete(request: HttpRequest, post_id: int) -> HttpResponse:
 def undelete(request: HttpRequest, post_id: int) -> HttpResponse:
     actor = require_actor(request, "undelete posts")
     post = actions.check_undelete_post(actor=actor, post_id=post_id)
-    return HttpResponseRedirect(post_url(post, site=site_of(request)))  # type: ignore[attr-defined]
+    return HttpResponseRedirect(post_url(post, site=site_of(request)))

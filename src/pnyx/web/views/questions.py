@@ -30,6 +30,7 @@ from pnyx.posts.selectors import (
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
 from pnyx.web.actor import reader, site_of
+from pnyx.web.personal import facts, personal_for
 from pnyx.web.viewcounts import count_view
 from pnyx.web.viewer import Viewer
 
@@ -283,6 +284,7 @@ def _render_question(
         all_deleted=viewer.has(privileges.TRUSTED_USER),
     )
     viewer.state = reader_state(viewer.user_id, [question.id, *(a.id for a in thread.answers)])
+    personal = personal_for(request, viewer, accepted_answer_id=question.accepted_answer_id)
     answer_tabs = [
         Link(
             label,
@@ -302,6 +304,7 @@ def _render_question(
             "canonical": canonical,
             "answer_tabs": answer_tabs,
             "viewer": viewer,
+            "personal": personal,
             "answer_body": answer_body,
             "answer_error": error,
         },
@@ -311,8 +314,8 @@ def _render_question(
     return response
 
 
-def vote_cell_context(request: HttpRequest, post_id: int) -> dict[str, object]:
-    """What `pnyx/vote_cell.html` needs for one post, read fresh after a vote."""
+def vote_cell(request: HttpRequest, post_id: int) -> HttpResponse:
+    """A post's vote column, read fresh after a vote or a bookmark (the htmx answer)."""
     post = Post.objects.filter(pk=post_id).first()
     if post is None:
         raise Http404("no such post")
@@ -321,7 +324,8 @@ def vote_cell_context(request: HttpRequest, post_id: int) -> dict[str, object]:
         raise Http404("no such question")
     viewer = _viewer(request, question)
     viewer.state = reader_state(viewer.user_id, [post.id])
-    return {"post": post, "question": question, "viewer": viewer}
+    personal = personal_for(request, viewer, accepted_answer_id=question.accepted_answer_id)
+    return HttpResponse(personal.vote_cell(facts(post)))
 
 
 def comments(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -342,6 +346,7 @@ def comments_fragment(
         raise Http404("no such post")
     viewer = _viewer(request, found.question)
     viewer.state = reader_state(viewer.user_id, [found.post.id])
+    personal = personal_for(request, viewer, accepted_answer_id=found.question.accepted_answer_id)
     fragment = request.headers.get("HX-Request") == "true"
     response = render(
         request,
@@ -351,6 +356,7 @@ def comments_fragment(
             "question": found.question,
             "comments": found.comments,
             "viewer": viewer,
+            "personal": personal,
             "focus": focus,
             "post_url": _question_url(found.question)
             + ("" if found.post.id == found.question.id else f"#{found.post.id}"),

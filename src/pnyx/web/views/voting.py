@@ -7,7 +7,6 @@ answer is the changed part of the page, rendered from what the domain returned.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from pnyx.errors import ValidationError
@@ -15,6 +14,8 @@ from pnyx.posts import actions
 from pnyx.posts.models import Post
 from pnyx.web.actor import require_actor, site_of
 from pnyx.web.errors import is_htmx
+from pnyx.web.personal import personal_for
+from pnyx.web.viewer import Viewer
 from pnyx.web.views.editing import post_url
 
 VOTE_VALUES = {"up": "up", "down": "down", "none": None}
@@ -31,15 +32,13 @@ def _back(request: HttpRequest, post_id: int) -> HttpResponse:
     post = Post.objects.filter(pk=post_id).only("id", "post_type", "parent_id", "title").first()
     if post is None:
         return HttpResponseRedirect("/")
-    return HttpResponseRedirect(post_url(post, site=site_of(request)))  # type: ignore[attr-defined]
+    return HttpResponseRedirect(post_url(post, site=site_of(request)))
 
 
-def _vote_cell(request: HttpRequest, post_id: int, status: int = 200) -> HttpResponse:
-    from pnyx.web.views.questions import vote_cell_context
+def _vote_cell(request: HttpRequest, post_id: int) -> HttpResponse:
+    from pnyx.web.views.questions import vote_cell
 
-    return render(
-        request, "pnyx/vote_cell.html", vote_cell_context(request, post_id), status=status
-    )
+    return vote_cell(request, post_id)
 
 
 @require_POST
@@ -82,11 +81,13 @@ def comment_vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     actor = require_actor(request, "vote on comments")
     up = _flag(request, "up")
     score = actions.check_vote_comment(actor=actor, comment_id=comment_id, up=up)
-    comment = Comment.objects.filter(pk=comment_id).only("id", "post_id").first()
+    comment = Comment.objects.filter(pk=comment_id).only("id", "post_id", "user_id").first()
+    if comment is None:
+        return HttpResponseRedirect("/")
     if is_htmx(request):
-        return render(
-            request,
-            "pnyx/comment_vote.html",
-            {"c": {"id": comment_id, "score": score}, "voted": up, "reader": actor},
-        )
-    return _back(request, comment.post_id if comment else 0)
+        viewer = Viewer(site=site_of(request), user=actor, signed_in=True)
+        if up:
+            viewer.state.comment_votes.add(comment_id)
+        personal = personal_for(request, viewer)
+        return HttpResponse(personal.comment_controls(comment_id, comment.user_id, score))
+    return _back(request, comment.post_id)

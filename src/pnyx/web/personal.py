@@ -1,0 +1,280 @@
+"""The parts of a question page that are the reader's own, built as strings.
+
+A question page is the same for everyone but for a few controls: the vote buttons with the
+reader's votes, the accept and bookmark buttons, the edit and delete links they may use, the up
+vote and delete buttons of comments, and the comment and answer forms. These are built here from
+the page's `Viewer`, once per request and cheaply (plain string building: no template, no URL
+reversing), and put into the shared, cached blocks of the page (`pnyx.web.fragments`); the
+templates use the same functions (`pnyx_viewer` tags), so the page looks alike either way.
+
+Every dynamic value is an integer or goes through `escape`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
+from django.utils.html import escape
+
+from pnyx.posts import privileges, rules
+from pnyx.posts.models import Post
+from pnyx.web.viewer import Viewer
+
+POST_KIND = {1: "question", 2: "answer"}
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What the personal parts need to know of a post (from the page's version query)."""
+
+    id: int
+    post_type: int
+    score: int
+    owner_id: int | None
+    deleted: bool
+    community_wiki: bool
+    favorite_count: int = 0
+
+
+@dataclass
+class Personal:
+    viewer: Viewer
+    prefix: str  # the site's script prefix, ending in "/"
+    csrf_input: str  # the hidden CSRF field (empty for a reader who is not signed in)
+    login: str  # the log-in page, coming back here
+    accepted_answer_id: int | None = None
+
+    def url(self, path: str) -> str:
+        return self.prefix + path
+
+    # The vote column.
+
+    def vote_cell(self, post: PostFacts) -> str:
+        viewer = self.viewer
+        kind = POST_KIND.get(post.post_type, "post")
+        score = (
+            f'<span class="score" title="score"><span class="visually-hidden">Score </span>'
+            f"{post.score}</span>"
+        )
+        if viewer.signed_in and not post.deleted:
+            vote = viewer.state.votes.get(post.id)
+            action = self.url(f"posts/{post.id}/vote")
+            up, down = vote == "up", vote == "down"
+            buttons = (
+                f'<form class="vote-form" method="post" action="{action}" hx-post="{action}" '
+                f'hx-target="#vote-{post.id}" hx-swap="outerHTML">{self.csrf_input}'
+                f'<button type="submit" class="vote-button vote-up{" voted" if up else ""}" '
+                f'name="vote" value="{"none" if up else "up"}" '
+                f'aria-pressed="{"true" if up else "false"}" title="'
+                f'{"Take back your up vote" if up else f"This {kind} is useful"}">'
+                '<span aria-hidden="true">▲</span><span class="visually-hidden">Up vote</span>'
+                f"</button>{score}"
+                f'<button type="submit" class="vote-button vote-down{" voted" if down else ""}" '
+                f'name="vote" value="{"none" if down else "down"}" '
+                f'aria-pressed="{"true" if down else "false"}" title="'
+                f'{"Take back your down vote" if down else f"This {kind} is not useful"}">'
+                '<span aria-hidden="true">▼</span><span class="visually-hidden">Down vote</span>'
+                "</button></form>"
+            )
+        else:
+            login = escape(self.login)
+            buttons = (
+                f'<a class="vote-button vote-up" href="{login}" title="Log in to vote" '
+                'rel="nofollow"><span aria-hidden="true">▲</span><span class="visually-hidden">'
+                f"Up vote (log in first)</span></a>{score}"
+                f'<a class="vote-button vote-down" href="{login}" title="Log in to vote" '
+                'rel="nofollow"><span aria-hidden="true">▼</span><span class="visually-hidden">'
+                "Down vote (log in first)</span></a>"
+            )
+        extra = ""
+        if post.post_type == 2:
+            extra = self._accept(post)
+        elif viewer.signed_in and not post.deleted:
+            extra = self._bookmark(post)
+        return f'<div class="votecell" id="vote-{post.id}">{buttons}{extra}</div>'
+
+    def _accept(self, post: PostFacts) -> str:
+        accepted = post.id == self.accepted_answer_id
+        if self.viewer.signed_in and self.viewer.can_accept() and not post.deleted:
+            action = self.url(f"posts/{post.id}/accept")
+            label = "Accepted answer (take back)" if accepted else "Accept this answer"
+            title = (
+                "Take back your acceptance"
+                if accepted
+                else "Accept this answer: it solved your problem"
+            )
+            return (
+                f'<form class="accept-form" method="post" action="{action}" hx-post="{action}" '
+                f'hx-swap="none">{self.csrf_input}<button type="submit" class="accept-button'
+                f'{" accepted" if accepted else ""}" name="accept" value="{0 if accepted else 1}" '
+                f'aria-pressed="{"true" if accepted else "false"}" title="{title}">'
+                '<span aria-hidden="true">✓</span>'
+                f'<span class="visually-hidden">{label}</span></button></form>'
+            )
+        if accepted:
+            return (
+                '<span class="accepted-mark" title="accepted answer"><span aria-hidden="true">✓'
+                '</span><span class="visually-hidden">Accepted answer</span></span>'
+            )
+        return ""
+
+    def _bookmark(self, post: PostFacts) -> str:
+        marked = post.id in self.viewer.state.bookmarks
+        action = self.url(f"posts/{post.id}/bookmark")
+        count = (
+            f'<span class="bookmark-count" title="bookmarks">{post.favorite_count}</span>'
+            if post.favorite_count
+            else ""
+        )
+        return (
+            f'<form class="bookmark-form" method="post" action="{action}" hx-post="{action}" '
+            f'hx-target="#vote-{post.id}" hx-swap="outerHTML">{self.csrf_input}'
+            f'<button type="submit" class="bookmark-button{" bookmarked" if marked else ""}" '
+            f'name="bookmark" value="{0 if marked else 1}" '
+            f'aria-pressed="{"true" if marked else "false"}" '
+            f'title="{"Remove your bookmark" if marked else "Bookmark this question"}">'
+            '<span aria-hidden="true">★</span><span class="visually-hidden">Bookmark</span>'
+            f"</button>{count}</form>"
+        )
+
+    # The post menu: edit and delete, for those who may.
+
+    def menu_items(self, post: PostFacts) -> str:
+        viewer = self.viewer
+        if viewer.user is None or post.deleted:
+            return ""
+        kind = POST_KIND.get(post.post_type, "post")
+        own = viewer.user.pk == post.owner_id
+        items = []
+        if (
+            own
+            or (post.community_wiki and viewer.has(privileges.EDIT_COMMUNITY_WIKI))
+            or viewer.has(privileges.EDIT_FREELY)
+        ):
+            items.append(
+                f'<li><a href="{self.url(f"posts/{post.id}/edit")}" '
+                'title="revise and improve this post">Edit</a></li>'
+            )
+        if own or viewer.has(privileges.TRUSTED_USER):
+            items.append(
+                '<li><details class="confirm"><summary>Delete</summary><form method="post" '
+                f'action="{self.url(f"posts/{post.id}/delete")}">{self.csrf_input}'
+                f"<p>Delete this {kind}? It can be undeleted later.</p>"
+                '<button type="submit" class="button button-danger">Delete</button>'
+                "</form></details></li>"
+            )
+        return "".join(items)
+
+    # Comments.
+
+    def comment_controls(self, comment_id: int, author_id: int | None, score: int) -> str:
+        """Before a comment's text: its score, and for a signed-in reader other than its author
+        the up vote button."""
+        viewer = self.viewer
+        own = viewer.user is not None and author_id == viewer.user.pk
+        if viewer.signed_in and not own:
+            voted = comment_id in viewer.state.comment_votes
+            action = self.url(f"posts/comments/{comment_id}/vote")
+            return (
+                f'<form class="comment-vote" method="post" action="{action}" hx-post="{action}" '
+                f'hx-swap="outerHTML">{self.csrf_input}<span class="comment-score" '
+                f'title="comment score">{score or ""}</span><button type="submit" '
+                f'class="comment-vote-button{" voted" if voted else ""}" name="up" '
+                f'value="{0 if voted else 1}" aria-pressed="{"true" if voted else "false"}" '
+                f'title="{"Take back your up vote" if voted else "This comment adds something useful"}">'
+                '<span aria-hidden="true">▲</span><span class="visually-hidden">Up vote comment'
+                "</span></button></form>"
+            )
+        if score:
+            return f'<span class="comment-score" title="comment score">{score}</span>'
+        return ""
+
+    def comment_delete(self, comment_id: int, author_id: int | None, post_id: int) -> str:
+        viewer = self.viewer
+        if viewer.user is None or author_id != viewer.user.pk:
+            return ""
+        action = self.url(f"posts/comments/{comment_id}/delete")
+        return (
+            f'<form class="comment-delete" method="post" action="{action}" hx-post="{action}" '
+            f'hx-target="#comments-{post_id}" hx-swap="outerHTML">{self.csrf_input}'
+            '<button type="submit" class="link-button" title="Delete this comment">Delete'
+            "</button></form>"
+        )
+
+    def comment_compose(self, post: PostFacts, *, question_owner_id: int | None) -> str:
+        viewer = self.viewer
+        if post.deleted:
+            return ""
+        user = viewer.user
+        may = viewer.signed_in and (
+            user is None  # joins on the first comment; the action decides
+            or user.pk == post.owner_id
+            or (post.post_type == 2 and user.pk == question_owner_id)
+            or viewer.has(privileges.COMMENT_EVERYWHERE)
+        )
+        if may:
+            action = self.url(f"posts/{post.id}/comments")
+            mentions = self.url(f"posts/{post.id}/mentions")
+            return (
+                '<details class="comment-compose"><summary>Add a comment</summary>'
+                f'<form class="comment-form" method="post" action="{action}" hx-post="{action}" '
+                f'hx-target="#comments-{post.id}" hx-swap="outerHTML">{self.csrf_input}'
+                f'<label for="comment-text-{post.id}">Comment</label>'
+                f'<textarea id="comment-text-{post.id}" name="text" rows="3" '
+                f'minlength="{rules.COMMENT_MIN}" maxlength="{rules.COMMENT_MAX}" required '
+                f'aria-describedby="comment-help-{post.id}" data-mentions="{mentions}"></textarea>'
+                f'<p class="form-help" id="comment-help-{post.id}">{rules.COMMENT_MIN} to '
+                f"{rules.COMMENT_MAX} characters. Use comments to ask for clarification or "
+                "suggest improvements; reply to someone with <code>@name</code>. Comment "
+                "formatting: <code>*italic*</code>, <code>**bold**</code>, <code>`code`</code>, "
+                "<code>[link](https://example.com)</code>.</p>"
+                '<button type="submit" class="button">Add comment</button></form></details>'
+            )
+        if user is not None:
+            needed = privileges.reputation_needed(privileges.COMMENT_EVERYWHERE, viewer.site)
+            return (
+                f'<p class="comment-privilege muted">Commenting on others\' posts needs {needed} '
+                "reputation; you can always comment on your own posts.</p>"
+            )
+        if not viewer.signed_in:
+            return (
+                f'<p class="comment-login"><a href="{escape(self.login)}" rel="nofollow">'
+                "Log in to comment</a></p>"
+            )
+        return ""
+
+
+def facts(post: Post) -> PostFacts:
+    return PostFacts(
+        id=post.pk,
+        post_type=post.post_type,
+        score=post.score,
+        owner_id=post.owner_id,
+        deleted=post.deletion_date is not None,
+        community_wiki=post.community_owned_date is not None,
+        favorite_count=post.favorite_count or 0,
+    )
+
+
+def personal_for(
+    request: HttpRequest, viewer: Viewer, *, accepted_answer_id: int | None = None
+) -> Personal:
+    """The reader's parts of this request's page. The CSRF token is asked for only when the
+    reader is signed in, so that anonymous pages stay shareable (see `pnyx.web.pagecache`)."""
+    from pnyx.web.errors import login_url
+
+    csrf = ""
+    if viewer.signed_in:
+        csrf = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        )
+    return Personal(
+        viewer=viewer,
+        prefix=get_script_prefix(),
+        csrf_input=csrf,
+        login=login_url(request, back=request.get_full_path()),
+        accepted_answer_id=accepted_answer_id,
+    )
