@@ -55,7 +55,7 @@ def check_delete_account(*, actor: Account | None, account: Account, confirmatio
     if actor.pk != account.pk:
         raise NotAllowed("You can only delete your own account.")
     if confirmation.strip().lower() != CONFIRMATION_WORD:
-        raise ValidationError(f'Type "{CONFIRMATION_WORD}" to confirm.')
+        raise ValidationError(f"Type the word {CONFIRMATION_WORD} to confirm.")
     return Deletion(account=account)
 
 

@@ -58,6 +58,11 @@ def check_website(url: str) -> str:
         )
     if re.search(r"\s", clean):
         raise ValidationError("A website address cannot contain spaces.")
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):(?!\d)", clean)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise ValidationError(
+            "The website must be an http:// or https:// address, such as https://example.org."
+        )
     if "://" not in clean:
         clean = f"https://{clean}"
     parts = urlsplit(clean)
