@@ -104,7 +104,9 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     check_network_database()
-    call_command("createsuperuser", database="default")
+    # Without a terminal (a script, a container), Django's own variables give the answers:
+    # DJANGO_SUPERUSER_EMAIL, DJANGO_SUPERUSER_DISPLAY_NAME and DJANGO_SUPERUSER_PASSWORD.
+    call_command("createsuperuser", database="default", interactive=sys.stdin.isatty())
     return 0
 
 
