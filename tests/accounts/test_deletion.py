@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from tests.accounts.conftest import log_in
+from tests.accounts.conftest import PASSWORD, log_in
 
 from pnyx.accounts import deletion, membership
 from pnyx.accounts.models import Account, Membership
@@ -89,6 +89,10 @@ def test_delete_account_through_the_page_keeps_posts_under_the_name(
     client = Client()
     log_in(client, account.email)
 
+    ask = client.get(f"/{first.name}/users/account/delete/")
+    assert ask.status_code == 302  # the password is asked for again first
+    assert ask["Location"].startswith(f"/{first.name}/users/account/reauthenticate/")
+    assert client.post(ask["Location"], {"password": PASSWORD}).status_code == 302
     page = client.get(f"/{first.name}/users/account/delete/")
     assert page.status_code == 200
     refused = client.post(f"/{first.name}/users/account/delete/", {"confirmation": "yes"})

@@ -212,7 +212,6 @@ def test_account_pages_are_on_every_site_and_at_the_root(politics, make_account)
             "/users/account/password/change/",
             "/users/account/2fa/",
             "/users/account/2fa/totp/activate/",
-            "/users/account/delete/",
         ):
             response = client.get(prefix + path, follow=True)
             assert response.status_code == 200, prefix + path

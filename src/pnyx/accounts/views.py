@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -41,6 +42,7 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reauthentication_required  # the password again, so that a borrowed session cannot do it
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
     error = None
