@@ -160,12 +160,15 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     check_network_database()
-    call_command("createsuperuser", database="default")
+    # Without a terminal (a script, a container), Django's own variables give the answers:
+    # DJANGO_SUPERUSER_EMAIL, DJANGO_SUPERUSER_DISPLAY_NAME and DJANGO_SUPERUSER_PASSWORD.
+    call_command("createsuperuser", database="default", interactive=sys.stdin.isatty())
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run granian, the production server, on the WSGI application."""
+    """Run granian, the production server, on the WSGI application, and one background worker
+    (`pnyx worker`) beside it unless `--no-worker`."""
     if not 0 < args.port < 65536:
         raise PnyxError(f"port {args.port} is out of range")
     if args.workers < 1:
@@ -184,8 +187,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.reload:
         command.insert(-1, "--reload")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
-    os.execv(sys.executable, command)
-    return 0  # pragma: no cover - exec does not return
+    if args.no_worker:
+        os.execv(sys.executable, command)
+        return 0  # pragma: no cover - exec does not return
+    from pnyx.accounts.worker import serve_with_worker
+
+    return serve_with_worker(command)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run background tasks (e-mail...) as they are queued, until stopped."""
+    from django.core.management import call_command
+
+    check_network_database()
+    options: dict[str, object] = {"verbosity": args.verbosity}
+    if args.batch:
+        options["batch"] = True
+    call_command("db_worker", **options)
+    return 0
+
+
+def cmd_accounts_repair(args: argparse.Namespace) -> int:
+    from pnyx.accounts.deletion import repair_deletions
+    from pnyx.accounts.membership import repair_memberships
+
+    check_network_database()
+    repairs = repair_memberships(fix=not args.dry_run)
+    for repair in repairs:
+        print(f"account {repair.account_id} on {repair.site}: {repair.action}")
+    deletions = [] if args.dry_run else repair_deletions()
+    for account_id, sites in deletions:
+        done = ", ".join(sites) or "no site"
+        print(f"account {account_id}: deletion finished ({done})")
+    if not repairs and not deletions:
+        print("nothing to repair")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,7 +243,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--reload", action="store_true", help="restart when the code changes (development)"
     )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a background worker beside the server (run `pnyx worker` yourself)",
+    )
     serve.set_defaults(handler=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run background tasks (e-mail) from the network database's queue"
+    )
+    worker.add_argument("--batch", action="store_true", help="run the tasks queued now, then stop")
+    worker.add_argument("-v", "--verbosity", type=int, default=1, choices=[0, 1, 2, 3])
+    worker.set_defaults(handler=cmd_worker)
+
+    accounts = commands.add_parser("accounts", help="look after accounts")
+    account_commands = accounts.add_subparsers(
+        dest="accounts_command", metavar="ACTION", required=True
+    )
+    repair = account_commands.add_parser(
+        "repair",
+        help="finish joins of sites and account deletions that stopped half way",
+    )
+    repair.add_argument("--dry-run", action="store_true", help="only say what would be repaired")
+    repair.set_defaults(handler=cmd_accounts_repair)
 
     migrate = commands.add_parser(
         "migrate", help="create or update the network database and every site's"

@@ -28,6 +28,11 @@ MAIN_PAGES = [
     MainPage("question", QUESTION_26794),
     MainPage("user", "/politics/users/15860/xrorox"),
     MainPage("not-found", "/politics/questions/999999999"),
+    # Accounts (allauth's pages in Pnyx's frame), on a site and at the network root.
+    MainPage("login", "/politics/users/login?next=/politics/questions"),
+    MainPage("signup", "/politics/users/signup"),
+    MainPage("password-reset", "/politics/users/account/password/reset/"),
+    MainPage("network-login", "/users/login", ()),
     # The imported beer.stackexchange.com dump: real lists, tag wikis, badges and long threads.
     MainPage("beer-home", "/beer/", ("beer",)),
     MainPage("beer-tagged", "/beer/questions/tagged/taste?tab=score", ("beer",)),

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from pnyx.accounts.urls import account_urlpatterns, site_account_urlpatterns
 from pnyx.web.converters import register
 from pnyx.web.views import (
     asking,
@@ -63,6 +64,9 @@ urlpatterns = [
     path("sitemap.xml", crawlers.sitemap, name="sitemap"),
     path("sitemap-<int:number>.xml", crawlers.sitemap_page, name="sitemap_page"),
     path("robots.txt", crawlers.site_robots, name="robots"),
+    # Sign-up, log-in, the account pages, joining the site and editing one's profile.
+    *account_urlpatterns,
+    *site_account_urlpatterns,
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"
