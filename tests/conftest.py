@@ -13,6 +13,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -147,6 +148,29 @@ def client():  # type: ignore[no-untyped-def]
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
+def make_account() -> Iterator[Callable[..., Any]]:
+    """Accounts for a test; removed afterwards (with their memberships)."""
+    from tests.constants import ACCOUNT_PASSWORD
+
+    from pnyx.accounts.models import Account
+
+    made: list[int] = []
+
+    def factory(display_name: str = "Ada Lovelace", email: str | None = None, **fields: Any):  # type: ignore[no-untyped-def]
+        account = Account.objects.create_user(
+            email or f"{uuid.uuid4().hex[:10]}@example.org",
+            ACCOUNT_PASSWORD,
+            display_name=display_name,
+            **fields,
+        )
+        made.append(account.id)
+        return account
+
+    yield factory
+    Account.objects.filter(id__in=made).delete()
 
 
 @pytest.fixture(scope="session")

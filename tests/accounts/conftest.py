@@ -3,13 +3,11 @@ other cached state reset for each test, accounts and signed-in clients."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-PASSWORD = "correct-horse-battery-9"
+from tests.constants import ACCOUNT_PASSWORD as PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -23,27 +21,6 @@ def mail_outbox() -> Iterator[list[Any]]:
         mail.outbox = []
         yield mail.outbox
     cache.clear()
-
-
-@pytest.fixture
-def make_account() -> Iterator[Callable[..., Any]]:
-    """Accounts for a test; removed afterwards (with their memberships)."""
-    from pnyx.accounts.models import Account
-
-    made: list[int] = []
-
-    def factory(display_name: str = "Ada Lovelace", email: str | None = None, **fields: Any):  # type: ignore[no-untyped-def]
-        account = Account.objects.create_user(
-            email or f"{uuid.uuid4().hex[:10]}@example.org",
-            PASSWORD,
-            display_name=display_name,
-            **fields,
-        )
-        made.append(account.id)
-        return account
-
-    yield factory
-    Account.objects.filter(id__in=made).delete()
 
 
 def log_in(client: Any, email: str, password: str = PASSWORD, prefix: str = "") -> Any:

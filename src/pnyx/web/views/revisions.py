@@ -6,10 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from pnyx.posts.actions import current_revision
 from pnyx.posts.models import PostType
 from pnyx.posts.selectors import post_revisions
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
+from pnyx.web.actor import reader, site_of
+from pnyx.web.viewer import Viewer
 
 VIEW_MODES = (("inline", "Inline"), ("sidebyside", "Side by side"))
 
@@ -30,10 +33,20 @@ def revisions(request: HttpRequest, post_id: int) -> HttpResponse:
         post_url = f"{reverse('site_home')}tags/{found.tag.name}/info"
     else:
         post_url = ""
+    user = reader(request)
+    can_rollback = (
+        user is not None
+        and found.post.post_type in (PostType.QUESTION, PostType.ANSWER)
+        and Viewer(site=site_of(request), user=user, signed_in=True).can_edit(found.post)
+    )
     return render(
         request,
         "pnyx/revisions.html",
         {
+            "can_rollback": can_rollback,
+            "current_revision": current_revision(found.post.pk, site=site_of(request))
+            if can_rollback
+            else None,
             "history": found,
             "post": found.post,
             "revisions": list(reversed(found.revisions)),
