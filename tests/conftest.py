@@ -47,6 +47,7 @@ os.environ["PNYX_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 # The whole-page cache is off unless a test turns it on (tests/web/test_pagecache.py does), so
 # that query counts and repeated requests in other tests see the view itself.
 os.environ["PNYX_PAGE_CACHE_SECONDS"] = "0"
+os.environ["PNYX_ACCOUNT_CACHE_SECONDS"] = "0"
 # Background tasks (e-mail) run at once, inside the request, so tests see their effect.
 os.environ["PNYX_TASK_BACKEND"] = "immediate"
 if BACKEND == "postgres":

@@ -52,6 +52,8 @@ class Config:
     read_replica_urls: list[str] = field(default_factory=list)
     # Seconds a whole page may be served from memory to cookie-less readers; 0 turns it off.
     page_cache_seconds: int = 60
+    # Seconds a process keeps a signed-in account and its site users' top-bar facts.
+    account_cache_seconds: int = 10
 
 
 def load_config() -> Config:
@@ -67,6 +69,7 @@ def load_config() -> Config:
         allowed_hosts=_list("PNYX_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"],
         read_replica_urls=_list("PNYX_READ_REPLICA_URLS"),
         page_cache_seconds=_seconds("PNYX_PAGE_CACHE_SECONDS", 60),
+        account_cache_seconds=_seconds("PNYX_ACCOUNT_CACHE_SECONDS", 10),
     )
 
 

@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pnyx.accounts.fastpath.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,10 +161,10 @@ LOGIN_REDIRECT_URL = "/"
 # session in all of them. With Redis, sessions are read from it and written through to the
 # network database; without it, straight from the database (a per-process cache would not do).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if PNYX.redis_url
-    else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db" if PNYX.redis_url else "pnyx.accounts.fastpath"
 )
+# How long a process keeps an account and its site users' top-bar facts (pnyx.accounts.fastpath).
+PNYX_ACCOUNT_CACHE_SECONDS = PNYX.account_cache_seconds
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from pnyx.accounts.fastpath import site_users
 from pnyx.accounts.selectors import top_bar_site_user
 
 _classes: dict[type, type] = {}
@@ -32,7 +34,16 @@ def _site_user(request: Any) -> Any:
     account_id = _signed_in_account_id(request)
     if account_id is None:
         return None
-    return top_bar_site_user(account_id, site)
+    # Kept a few seconds in this process (see pnyx.accounts.fastpath); only members are kept,
+    # so that joining shows at once.
+    key = (site.id, site.database_url, account_id)
+    cached = site_users.get(key)
+    if cached is not None:
+        return copy.copy(cached)
+    site_user = top_bar_site_user(account_id, site)
+    if site_user is not None:
+        site_users.set(key, copy.copy(site_user))
+    return site_user
 
 
 def _with_site_user(cls: type) -> type:

@@ -36,4 +36,6 @@ def require_actor(request: HttpRequest, what: str = "do this") -> SiteUser:
 
         site_user = ensure_site_user(user, site_of(request))
         request.site_user = site_user  # type: ignore[attr-defined]
-    return site_user
+        return site_user
+    # The page's copy may be a few seconds old (pnyx.accounts.fastpath): act as the user is now.
+    return SiteUser.objects.using(site_of(request).db_alias).get(pk=site_user.pk)

@@ -30,3 +30,12 @@ def bump_versions(site: Site, event: events.Event) -> None:
         content_version.bump(site.db_alias, "all", "lists")
     else:
         content_version.bump(site.db_alias, "all")
+
+
+@events.on(events.REPUTATION)
+@events.on(events.USER_CHANGED)
+def forget_site_users(site: Site, event: events.Event) -> None:
+    """This process's copies of the site's users: their reputation or name just changed."""
+    from pnyx.accounts.fastpath import site_users
+
+    site_users.forget(lambda key: key[0] == site.id)

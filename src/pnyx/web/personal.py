@@ -12,6 +12,7 @@ Every dynamic value is an integer or goes through `escape`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -168,6 +169,17 @@ class Personal:
             )
         return "".join(items)
 
+    def undelete_form(self, post: PostFacts) -> str:
+        viewer = self.viewer
+        if viewer.user is None or not (
+            viewer.user.pk == post.owner_id or viewer.has(privileges.TRUSTED_USER)
+        ):
+            return ""
+        return (
+            f'<form method="post" action="{self.url(f"posts/{post.id}/undelete")}">'
+            f'{self.csrf_input}<button type="submit" class="button">Undelete</button></form>'
+        )
+
     # Comments.
 
     def comment_controls(self, comment_id: int, author_id: int | None, score: int) -> str:
@@ -259,6 +271,16 @@ def facts(post: Post) -> PostFacts:
     )
 
 
+def request_token(request: HttpRequest) -> str:
+    """The CSRF token for this request's forms, escaped; masked once per request (masking
+    costs a random string each time)."""
+    token: str | None = getattr(request, "_pnyx_csrf", None)
+    if token is None:
+        token = escape(get_token(request))
+        request._pnyx_csrf = token  # type: ignore[attr-defined]
+    return token
+
+
 def personal_for(
     request: HttpRequest, viewer: Viewer, *, accepted_answer_id: int | None = None
 ) -> Personal:
@@ -277,4 +299,135 @@ def personal_for(
         csrf_input=csrf,
         login=login_url(request, back=request.get_full_path()),
         accepted_answer_id=accepted_answer_id,
+    )
+
+
+# Blocks rendered once for everyone carry markers where the reader's parts go; `fill` puts this
+# request's parts in their place. A marker names the part and, for comments, the comment's id,
+# author and score.
+
+MARK = "<!--p:"
+MARKER_RE = re.compile(r"<!--p:(\w+)(?::(\d*):(\d*)(?::(-?\d*))?)?-->")
+
+
+class Markers(Personal):
+    """Renders the markers instead of the parts (used when a shared block is rendered)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def vote_cell(self, post: PostFacts) -> str:
+        return "<!--p:vote-->"
+
+    def menu_items(self, post: PostFacts) -> str:
+        return "<!--p:menu-->"
+
+    def undelete_form(self, post: PostFacts) -> str:
+        return "<!--p:undelete-->"
+
+    def comment_controls(self, comment_id: int, author_id: int | None, score: int) -> str:
+        return f"<!--p:cc:{comment_id}:{author_id if author_id is not None else ''}:{score}-->"
+
+    def comment_delete(self, comment_id: int, author_id: int | None, post_id: int) -> str:
+        return f"<!--p:cd:{comment_id}:{author_id if author_id is not None else ''}-->"
+
+    def comment_compose(self, post: PostFacts, *, question_owner_id: int | None) -> str:
+        return "<!--p:compose-->"
+
+
+def fill(block: str, personal: Personal, post: PostFacts) -> str:
+    """`block` with its markers replaced by this reader's parts for `post`."""
+    if MARK not in block:
+        return block
+
+    def part(match: re.Match[str]) -> str:
+        kind = match.group(1)
+        if kind == "vote":
+            return personal.vote_cell(post)
+        if kind == "menu":
+            return personal.menu_items(post)
+        if kind == "undelete":
+            return personal.undelete_form(post)
+        if kind == "compose":
+            return personal.comment_compose(
+                post, question_owner_id=personal.viewer.question_owner_id
+            )
+        comment_id = int(match.group(2))
+        author_id = int(match.group(3)) if match.group(3) else None
+        if kind == "cc":
+            return personal.comment_controls(comment_id, author_id, int(match.group(4) or 0))
+        if kind == "cd":
+            return personal.comment_delete(comment_id, author_id, post.id)
+        return ""
+
+    return MARKER_RE.sub(part, block)
+
+
+# The top bar's corner: who is signed in, or how to sign in; the same as accounts/topbar.html
+# shows on other pages.
+
+
+def badge_counts(counts: object) -> str:
+    """As pnyx/badge_counts.html."""
+    parts = []
+    for name in ("gold", "silver", "bronze"):
+        n = int(getattr(counts, name, 0) or 0)
+        if n:
+            parts.append(
+                f'<span class="badge-count {name}" title="{n} {name} badge{"s" if n != 1 else ""}">'
+                f'<span class="badge-dot" aria-hidden="true">●</span>{n}'
+                f'<span class="visually-hidden"> {name}</span></span>'
+                + (" " if name != "bronze" else "")
+            )
+    inner = "".join(parts) or '<span class="muted">none</span>'
+    return f'<span class="badge-counts">{inner}</span>'
+
+
+def corner(personal: Personal, *, full_path: str) -> str:
+    """The top bar's corner of a site page that is not an account page."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    from pnyx.posts.slugs import slugify_name
+
+    viewer = personal.viewer
+    member = viewer.user
+    back = escape(full_path)
+    if member is not None:
+        counts = getattr(member, "badge_counts", None)
+        total = int(getattr(counts, "total", 0) or 0)
+        profile = personal.url(f"users/{member.pk}/{slugify_name(member.display_name)}")
+        inner = (
+            f'<a class="topbar-user" href="{profile}"><span class="visually-hidden">Your '
+            f"profile: </span>{escape(member.display_name)}</a>"
+            f'<span class="rep" title="reputation">{member.reputation:,}'
+            '<span class="visually-hidden"> reputation</span></span>'
+            + (badge_counts(counts) if total else "")
+            + _logout(personal, back)
+        )
+    elif viewer.signed_in:
+        inner = (
+            f'<form class="inline-form" method="post" action="{reverse("join_site")}">'
+            f'{personal.csrf_input}<input type="hidden" name="next" value="{back}">'
+            '<button type="submit" class="primary">Join this community</button></form>'
+            + _logout(personal, back)
+        )
+    else:
+        next_part = "?next=" + quote(full_path, safe="/")
+        inner = (
+            f'<a class="button" href="{reverse("account_login")}{escape(next_part)}">Log in</a>'
+            f'<a class="button primary" href="{reverse("account_signup")}{escape(next_part)}">'
+            "Sign up</a>"
+        )
+    return f'<div class="topbar-account">{inner}</div>'
+
+
+def _logout(personal: Personal, back: str) -> str:
+    from django.urls import reverse
+
+    return (
+        f'<form class="inline-form" method="post" action="{reverse("account_logout")}">'
+        f'{personal.csrf_input}<input type="hidden" name="next" value="{back}">'
+        '<button type="submit">Log out</button></form>'
     )

@@ -14,6 +14,7 @@ from pnyx.web.views import (
     help,
     questions,
     tags,
+    thread,
     users,
     voting,
 )
@@ -29,7 +30,7 @@ urlpatterns = [
     path("questions/<id:question_id>/answer/submit", asking.answer, name="answer_submit"),
     path("questions/<id:question_id>", questions.question_redirect, name="question_short"),
     path("questions/<id:question_id>/", questions.question_redirect),
-    path("questions/<id:question_id>/<str:slug>", questions.question_page, name="question"),
+    path("questions/<id:question_id>/<str:slug>", thread.question_page, name="question"),
     path("q/<id:question_id>", questions.question_redirect, name="q"),
     path("q/<id:question_id>/<id:user_id>", questions.question_redirect),
     path("a/<id:answer_id>", questions.answer_redirect, name="a"),

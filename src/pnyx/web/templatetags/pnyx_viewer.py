@@ -42,15 +42,14 @@ def comment_delete(context: template.Context, comment: Comment) -> SafeString:
 @register.simple_tag(takes_context=True)
 def comment_compose(context: template.Context, post: Post) -> SafeString:
     personal = _personal(context)
-    html = personal.comment_compose(
-        facts(post), question_owner_id=personal.viewer.question_owner_id
-    )
-    return mark_safe(html)
+    viewer = getattr(personal, "viewer", None)
+    owner_id = viewer.question_owner_id if viewer is not None else None
+    return mark_safe(personal.comment_compose(facts(post), question_owner_id=owner_id))
 
 
-@register.filter
-def can_delete(personal: Personal | None, post: Post) -> bool:
-    return bool(personal and personal.viewer.can_delete(post))
+@register.simple_tag(takes_context=True)
+def undelete_form(context: template.Context, post: Post) -> SafeString:
+    return mark_safe(_personal(context).undelete_form(facts(post)))
 
 
 @register.simple_tag(takes_context=True)

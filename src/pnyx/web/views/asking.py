@@ -66,7 +66,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     try:
         posted = actions.check_post_answer(actor=actor, question_id=question_id, body=body)
     except PnyxError as exc:
-        from pnyx.web.views.questions import question_page_with_error
+        from pnyx.web.views.thread import question_page_with_error
 
         return question_page_with_error(request, question_id, answer_body=body, error=exc)
     question = actions.access_post(question_id, site=site_of(request))

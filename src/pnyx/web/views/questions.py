@@ -11,27 +11,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from pnyx.errors import PnyxError
-from pnyx.posts import privileges
 from pnyx.posts.models import Post
 from pnyx.posts.reader_selectors import reader_state
 from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
 from pnyx.posts.selectors import (
-    DEFAULT_ANSWER_SORT,
     DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
     get_answer,
     get_question,
     post_comments,
     question_list_page,
-    question_thread,
     tag_with_excerpt,
 )
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
 from pnyx.web.actor import reader, site_of
 from pnyx.web.personal import facts, personal_for
-from pnyx.web.viewcounts import count_view
 from pnyx.web.viewer import Viewer
 
 SORT_TABS = [
@@ -233,85 +228,6 @@ def _viewer(request: HttpRequest, question: Post) -> Viewer:
         signed_in=bool(user is not None and user.is_authenticated),
         question_owner_id=question.owner_id,
     )
-
-
-def _visible_question(request: HttpRequest, question_id: int) -> tuple[Post, Viewer]:
-    """The question, and its reader; a deleted question only for its asker and for readers who
-    may undelete it."""
-    question = get_question(question_id, include_deleted=True)
-    if question is None:
-        raise Http404("no such question")
-    viewer = _viewer(request, question)
-    if question.deletion_date is not None and not viewer.can_delete(question):
-        raise Http404("no such question")
-    return question, viewer
-
-
-def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResponse:
-    question, viewer = _visible_question(request, question_id)
-    canonical = _question_url(question)
-    if slug != (slugify_title(question.title) or "-"):
-        query = request.META.get("QUERY_STRING")
-        return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
-    return _render_question(request, question, viewer)
-
-
-def question_page_with_error(
-    request: HttpRequest, question_id: int, *, answer_body: str, error: PnyxError
-) -> HttpResponse:
-    """The question page again after a refused answer, keeping the text and saying why."""
-    question, viewer = _visible_question(request, question_id)
-    return _render_question(
-        request, question, viewer, answer_body=answer_body, error=error, status=error.status
-    )
-
-
-def _render_question(
-    request: HttpRequest,
-    question: Post,
-    viewer: Viewer,
-    *,
-    answer_body: str = "",
-    error: PnyxError | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    canonical = _question_url(question)
-    answer_sort = params.answer_sort(request)
-    thread = question_thread(
-        question,
-        answer_sort=answer_sort,
-        deleted_of=viewer.user_id,
-        all_deleted=viewer.has(privileges.TRUSTED_USER),
-    )
-    viewer.state = reader_state(viewer.user_id, [question.id, *(a.id for a in thread.answers)])
-    personal = personal_for(request, viewer, accepted_answer_id=question.accepted_answer_id)
-    answer_tabs = [
-        Link(
-            label,
-            canonical + ("" if key == DEFAULT_ANSWER_SORT else f"?answertab={key}") + "#answers",
-            key == answer_sort,
-        )
-        for key, label in ANSWER_TABS
-    ]
-    if status == 200 and request.method == "GET":
-        count_view(request, site_of(request), question.pk)
-    response = render(
-        request,
-        "pnyx/question.html",
-        {
-            "thread": thread,
-            "question": question,
-            "canonical": canonical,
-            "answer_tabs": answer_tabs,
-            "viewer": viewer,
-            "personal": personal,
-            "answer_body": answer_body,
-            "answer_error": error,
-        },
-        status=status,
-    )
-    response.pnyx_question_id = question.pk  # type: ignore[attr-defined]  # see pagecache
-    return response
 
 
 def vote_cell(request: HttpRequest, post_id: int) -> HttpResponse:
