@@ -1,23 +1,32 @@
 """`make bench`: pages against a bare Django view, on a production server, in one run.
 
 1. Prepares a throw-away data directory: `pnyx migrate`, `pnyx demo`, then `benchmarks.prepare`
-   (a typical question with 5 answers and 15 comments, a full list page, and the biggest thread
-   of the beer dump when `pnyx demo` imported it).
+   (a typical question with 5 answers and 15 comments, a full list page, the biggest thread of
+   the beer dump, a signed-in reader and the members who write).
 2. Starts `pnyx serve` as in production (granian, debug off, 2 workers) on a free loopback port.
 3. Checks every page answers 200, warms each up, then measures each with wrk for a bounded time,
    in rounds whose order alternates, so slow drift in the machine's load falls on every page
-   alike. The bare view `/-/ping` is measured in the same rounds. Each page is measured twice:
-   as a reader without cookies gets it (the page cache, `pnyx.web.pagecache`, may answer) and
-   with a cookie, which makes the view render it every time.
-4. Stops the server (always: on errors and Ctrl-C too) and writes the figures to
+   alike. The bare view `/-/ping` is measured in the same rounds. Each page is measured three
+   ways: as a reader without cookies gets it (the page cache, `pnyx.web.pagecache`, may
+   answer), with a meaningless cookie (the view renders it every time), and signed in as the
+   prepared reader (checked to greet the reader by name and, on question pages, to show vote
+   forms, so that a broken session cannot pass as fast).
+4. Writes beside reads: the bench site's typical question and list page are read without
+   cookies again while a writer process (`benchmarks.writer`) votes, comments and answers as
+   the members, at BENCH_WRITE_PERCENT of the page's req/s alone.
+5. One write at a time: BENCH_LATENCY_N votes, answers and comments in sequence, each timed.
+6. Stops the server (always: on errors and Ctrl-C too) and writes the figures to
    docs/benchmarks.md and benchmarks/out/.
 
 Knobs (environment): BENCH_SECONDS (10 per page and round), BENCH_ROUNDS (2), BENCH_CONNECTIONS
 (8), BENCH_WRK_THREADS (1), BENCH_WARMUP (2 s per page), BENCH_WORKERS (2), BENCH_THREADS
 (threads per worker; default: `pnyx serve`'s), BENCH_ONLY (comma-separated page keys, e.g.
 `typical,list`), BENCH_DATA_DIR (reuse a prepared data directory instead of a fresh one),
-BENCH_WRITE_DOCS (1; 0 leaves docs/benchmarks.md alone, for experiments). PNYX_PAGE_CACHE_SECONDS
-is passed to the server (0 turns the page cache off); no other PNYX_* variable of the caller's is.
+BENCH_WRITE_DOCS (1; 0 leaves docs/benchmarks.md alone, for experiments), BENCH_MEMBERS (200
+members who write), BENCH_WRITE_PERCENT (5), BENCH_WRITERS (the writer's connections, 8),
+BENCH_LATENCY_N (100 writes of each kind), BENCH_WRITES (1; 0 skips steps 4 and 5).
+PNYX_PAGE_CACHE_SECONDS is passed to the server (0 turns the page cache off); no other PNYX_*
+variable of the caller's is.
 """
 
 from __future__ import annotations
