@@ -94,7 +94,13 @@ class Verdict:
     def describe(self) -> str:
         if self.unit == "ms":
             return f"{self.label}: {self.value:.1f} ms (aim under {self.target:.0f} ms)"
-        return f"{self.label}: {self.value:.0%} of bare (target {self.target:.0%})"
+        return f"{self.label}: {percent(self.value)} of bare (target {self.target:.0%})"
+
+
+def percent(fraction: float) -> str:
+    """A share as a percentage: whole numbers, with one decimal under 10% (where 0.4% and
+    0.6% are worth telling apart)."""
+    return f"{fraction:.1%}" if fraction < 0.1 else f"{fraction:.0%}"
 
 
 def share(rounds: list[LoadResult], bare: Measured) -> float:
@@ -153,7 +159,7 @@ def _variant(rounds: list[LoadResult], bare: Measured, target: float | None) -> 
     return [
         f"{top.rps:,.0f}",
         f"{top.p99_ms:.1f}",
-        f"{page_share:.0%}",
+        percent(page_share),
         f"{target:.0%}" if target is not None else "",
         _mark(page_share, target),
     ]
@@ -217,7 +223,7 @@ def _writes_table(bare: Measured, writes: list[WithWrites]) -> list[str]:
         page_share = share(w.reads, bare)
         rows.append(
             f"| {w.label} | {w.alone.rps:,.0f} | {top.rps:,.0f} | {top.p99_ms:.1f} | "
-            f"{page_share:.0%} | {WRITES_TARGET:.0%} | {_mark(page_share, WRITES_TARGET)} | "
+            f"{percent(page_share)} | {WRITES_TARGET:.0%} | {_mark(page_share, WRITES_TARGET)} | "
             f"{w.rate:,.1f} ({w.rate / w.alone.rps if w.alone.rps else 0:.0%}) | "
             f"{float(done.get('per_second', 0)):,.1f} | {_mix(done)} | "
             f"{_failures(done)} |"
