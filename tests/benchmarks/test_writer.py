@@ -137,15 +137,16 @@ def test_writing_beside_at_a_rate_then_one_at_a_time(
     threading.Timer(1.5, stop.set).start()
     done = writer.write_beside(config, stop)
     kinds = done["kinds"]
-    assert done["failed"] == 0, done
-    assert kinds["vote"]["ok"] and kinds["comment"]["ok"] and kinds["answer"]["ok"], done
+    assert done["failed"] == 0 and done["ok"] > 0, done
     assert done["ok"] == sum(k["ok"] for k in kinds.values())
+    assert done["seconds"] >= 1.4 and done["per_second"] == round(done["ok"] / done["seconds"], 1)
     # Every up vote was taken back at the end: scores are as they were.
     assert Post.objects.get(pk=question.id).score == 0
     assert Post.objects.get(pk=answer.id).score == 0
     assert not Vote.objects.filter(user__display_name__startswith="Writer ").exists()
 
     # The 15-second rule carries over through the state file: those who just commented wait.
+    # (Every one of the 4 members is free again only after 16 s.)
     timed = writer.latency(
         server, site.url_prefix, crowd, [answer.id], [question.id], 2, tmp_path / "state.json", 0
     )
@@ -154,3 +155,30 @@ def test_writing_beside_at_a_rate_then_one_at_a_time(
     assert by_kind["answer"].tally.ok == 2
     assert by_kind["comment"].tally.ok == len(crowd) - kinds["comment"]["ok"]
     assert sum(t.tally.failed for t in timed) == 0
+
+
+def test_a_lane_votes_up_then_takes_it_back_and_spreads_comments(
+    site, server: str, thread: dict[str, Any], members, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    crowd = members([500] * 2)
+    assert not writer.read_tokens(server, crowd, thread["page"])
+    question, answer = thread["question"], thread["answer"]
+    lane = writer.Lane(
+        writer.Writes(server, site.url_prefix, {}), crowd, [answer.id], [question.id], "lane"
+    )
+    lane.write("vote")
+    assert Post.objects.get(pk=answer.id).score == 1 and lane.pending_undo is not None
+    lane.write("vote")  # the same member takes it back
+    assert Post.objects.get(pk=answer.id).score == 0 and lane.pending_undo is None
+    lane.write("vote")
+    assert lane.finish().ok == 1  # the vote still standing is taken back at the end
+    assert Post.objects.get(pk=answer.id).score == 0
+    lane.writes = writer.Writes(server, site.url_prefix, {})
+    lane.write("comment")
+    lane.write("comment")  # by the other member
+    lane.write("comment")  # nobody may comment again yet: a vote instead
+    lane.write("answer")
+    tallies = lane.writes.tallies
+    assert (tallies["comment"].ok, tallies["answer"].ok, tallies["vote"].ok) == (2, 1, 1)
+    assert lane.replaced == 1
+    assert sum(t.failed for t in tallies.values()) == 0
