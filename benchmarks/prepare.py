@@ -1,10 +1,15 @@
 """Content for the benchmark, created in the data directory named by `PNYX_DATA_DIR`.
 
-Run after `pnyx migrate` and `pnyx demo` (which bring the seed thread and, once the importer
-lands, the beer.stackexchange.com dump). Adds a `bench` site holding a typical question (5
-answers, 15 comments) and enough other questions to fill a list page, all written through the
-domain's `do_*` actions (`pnyx.posts.actions`), as users' actions are. Safe to run again: what exists
-is found, not duplicated. Prints the pages to measure as JSON on standard output.
+Run after `pnyx migrate` and `pnyx demo` (which bring the seed thread and the
+beer.stackexchange.com dump). Adds a `bench` site holding a typical question (5 answers, 15
+comments) and enough other questions to fill a list page, all written through the domain's
+`do_*` actions (`pnyx.posts.actions`), as users' actions are. Then the people who take part:
+a signed-in reader (a network account that has joined every site, with 2,500 reputation, so
+that question pages show it vote, edit and comment controls) and `BENCH_MEMBERS` members of the
+`bench` site (500 reputation: enough to vote and comment everywhere) who write while pages are
+measured, each with a session of its own. Safe to run again: what exists is found, not
+duplicated; the sessions are new each time. Prints, as one JSON line on standard output, the
+pages to measure, the reader's and members' cookies, and the posts the writers may touch.
 
     PNYX_DATA_DIR=/tmp/somewhere python -m benchmarks.prepare
 """
@@ -15,8 +20,13 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from pnyx.sites.context import active_site
+
+if TYPE_CHECKING:
+    from pnyx.accounts.models import Account
+    from pnyx.network.models import Site
 
 BENCH_SITE = "bench"
 BEER_SITE = "beer"
@@ -25,6 +35,11 @@ FILLER_QUESTIONS = 45  # three full pages of 15 on the bench site's home
 TYPICAL_ANSWERS = 5  # len(ANSWER_BODIES)
 TYPICAL_COMMENTS = 15  # len(COMMENTS)
 START = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+READER_EMAIL = "bench-reader@pnyx.invalid"
+READER_NAME = "Bench Reader"  # unique on every page, so that a page can show it was personal
+READER_REPUTATION = 2500  # votes, comments and edits: every control of a question page
+MEMBERS = 200  # default of BENCH_MEMBERS: comments are one per member per 15 seconds
+MEMBER_REPUTATION = 500  # vote up and down (15, 125), comment everywhere (50)
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,38 @@ class Endpoint:
     label: str
     path: str
     note: str = ""
+    # The page shows a signed-in member vote buttons (a question page): `make bench` checks it.
+    votes: bool = False
+
+
+@dataclass(frozen=True)
+class Person:
+    """A signed-in account: `cookie` is the value of a `Cookie:` header carrying its session
+    and a CSRF cookie (whose token the pages' forms then carry)."""
+
+    name: str
+    cookie: str
+    site_user_id: int
+
+
+@dataclass(frozen=True)
+class WriteTargets:
+    """Where the benchmark's writers act on the `bench` site: votes toggle on the typical
+    question and its answers (so that thread's pages change, and it keeps its 5 answers and 15
+    comments); comments and answers go to the other questions."""
+
+    prefix: str  # the site's path prefix, e.g. "/bench"
+    vote_posts: list[int]
+    vote_answers: list[int]
+    questions: list[int]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    endpoints: list[Endpoint]
+    reader: Person
+    members: list[Person]
+    writes: WriteTargets
 
 
 TYPICAL_QUESTION_BODY = """\
@@ -212,7 +259,6 @@ def _biggest_thread() -> tuple[int, str, int, int] | None:
 def prepare() -> list[Endpoint]:
     """Create what is missing and return the pages to measure, the bare view first."""
     from pnyx.demo.seed import QUESTION_ID
-    from pnyx.network.models import Site
     from pnyx.posts.models import Post
     from pnyx.posts.slugs import slugify_title
     from pnyx.sites.context import activated
@@ -236,6 +282,7 @@ def prepare() -> list[Endpoint]:
             "question page (seed 26794)",
             question_path(politics, seed.id, seed.title or ""),
             "1 answer, 11 comments",
+            votes=True,
         )
     )
 
@@ -249,6 +296,7 @@ def prepare() -> list[Endpoint]:
             "typical question",
             question_path(bench, typical_id, typical_title),
             f"{TYPICAL_ANSWERS} answers, {TYPICAL_COMMENTS} comments",
+            votes=True,
         )
     )
     endpoints.append(
@@ -267,6 +315,7 @@ def prepare() -> list[Endpoint]:
                     "biggest beer thread",
                     question_path(beer, question_id, title),
                     f"question {question_id}: {answers} answers, {comments} comments",
+                    votes=True,
                 )
             )
             endpoints.append(
@@ -275,12 +324,97 @@ def prepare() -> list[Endpoint]:
     return endpoints
 
 
+def _account(email: str, display_name: str) -> Account:
+    """The network account of `email`, created (with no usable password) if missing."""
+    from pnyx.accounts.models import Account
+
+    found = Account.objects.filter(email__iexact=email).first()
+    return found or Account.objects.create_user(email, None, display_name=display_name)
+
+
+def _join(account: Account, site: Site, reputation: int) -> int:
+    """Make `account` a member of `site` with at least `reputation`; return its site user's id.
+
+    The reputation is set directly, as an imported user's would be: kept consistent with the
+    user's reputation events (`reputation_start` + `reputation_earned`) when there are any."""
+    from pnyx.accounts.membership import ensure_site_user
+    from pnyx.posts.models import SiteUser
+
+    user = ensure_site_user(account, site)
+    if user.reputation < reputation:
+        changes: dict[str, int] = {"reputation": reputation}
+        if user.reputation_start is not None:
+            changes["reputation_start"] = reputation - user.reputation_earned
+        SiteUser.objects.using(site.db_alias).filter(pk=user.pk).update(**changes)
+    return int(user.pk)
+
+
+def _cookie(account: Account) -> str:
+    """A `Cookie:` header value: a new session of `account` (made as a sign-in makes it, in
+    whatever SESSION_ENGINE the settings name) and a CSRF cookie of its own."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    client = Client()
+    client.force_login(account)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = get_random_string(32)  # the CSRF cookie's secret; forms carry a masked copy
+    return f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
+
+
+def people(members: int) -> tuple[Person, list[Person]]:
+    """The signed-in reader (a member of every site) and `members` members of `bench`."""
+    from pnyx.sites.registry import all_sites, site_by_name
+
+    bench = site_by_name(BENCH_SITE)
+    if bench is None:
+        raise SystemExit("the bench site is missing: run prepare() first")
+    reader_account = _account(READER_EMAIL, READER_NAME)
+    reader_ids = {site.name: _join(reader_account, site, READER_REPUTATION) for site in all_sites()}
+    reader = Person(READER_NAME, _cookie(reader_account), reader_ids[BENCH_SITE])
+    crowd = []
+    for n in range(1, members + 1):
+        name = f"Bench Member {n}"
+        account = _account(f"bench-member-{n}@pnyx.invalid", name)
+        crowd.append(Person(name, _cookie(account), _join(account, bench, MEMBER_REPUTATION)))
+    return reader, crowd
+
+
+def write_targets() -> WriteTargets:
+    """The posts of the `bench` site that the benchmark's writers act on."""
+    from pnyx.posts.models import Post, PostType
+    from pnyx.sites.context import activated
+    from pnyx.sites.registry import site_by_name
+
+    bench = site_by_name(BENCH_SITE)
+    if bench is None:
+        raise SystemExit("the bench site is missing: run prepare() first")
+    with activated(bench):
+        typical_id, _ = _typical_question()
+        answers = list(
+            Post.objects.filter(parent_id=typical_id, post_type=PostType.ANSWER)
+            .order_by("id")
+            .values_list("id", flat=True)[:TYPICAL_ANSWERS]
+        )
+        others = list(
+            Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+            .exclude(pk=typical_id)
+            .order_by("id")
+            .values_list("id", flat=True)[:FILLER_QUESTIONS]
+        )
+    return WriteTargets(bench.url_prefix, [typical_id, *answers], answers, others)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
     import django
 
     django.setup()
-    print(json.dumps([asdict(e) for e in prepare()]))
+    members = int(os.environ.get("BENCH_MEMBERS", "") or MEMBERS)
+    endpoints = prepare()
+    reader, crowd = people(members)
+    print(json.dumps(asdict(Prepared(endpoints, reader, crowd, write_targets()))))
 
 
 if __name__ == "__main__":
