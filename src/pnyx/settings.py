@@ -80,6 +80,7 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(PNYX.network_database_url)}
 DATABASE_ROUTERS = ["pnyx.sites.router.SiteRouter"]
 
+PNYX_REDIS_URL = PNYX.redis_url
 if PNYX.redis_url:
     CACHES = {
         "default": {
@@ -166,6 +167,9 @@ SESSION_ENGINE = (
 # How long a process keeps an account and its site users' top-bar facts (pnyx.accounts.fastpath).
 PNYX_ACCOUNT_CACHE_SECONDS = PNYX.account_cache_seconds
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF secret lives in the session (loaded on every signed-in request anyway) rather than in
+# a cookie of its own, so no request pays for making a new one.
+CSRF_USE_SESSIONS = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # E-mail: the console by default, a folder (PNYX_EMAIL_FILE_PATH) or SMTP (PNYX_EMAIL_HOST...).

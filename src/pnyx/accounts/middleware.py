@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from pnyx.accounts.fastpath import site_users
+from pnyx.accounts.fastpath import clone, site_users
 from pnyx.accounts.selectors import top_bar_site_user
 
 _classes: dict[type, type] = {}
@@ -39,10 +38,10 @@ def _site_user(request: Any) -> Any:
     key = (site.id, site.database_url, account_id)
     cached = site_users.get(key)
     if cached is not None:
-        return copy.copy(cached)
+        return clone(cached)
     site_user = top_bar_site_user(account_id, site)
     if site_user is not None:
-        site_users.set(key, copy.copy(site_user))
+        site_users.set(key, clone(site_user))
     return site_user
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 MAX_SLUG_LENGTH = 80
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify_title(title: str | None) -> str:
-    """Lower-case ASCII words joined by hyphens, cut at a word boundary near 80 characters."""
+    """Lower-case ASCII words joined by hyphens, cut at a word boundary near 80 characters.
+    (Kept for the titles and names a process meets again and again: pages ask on every view.)"""
     if not title:
         return ""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")

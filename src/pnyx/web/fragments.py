@@ -20,6 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
+from typing import Any
 
 from django.conf import settings
 
@@ -31,14 +32,15 @@ def seconds() -> int:
 
 
 class FragmentStore:
-    """A bounded LRU of strings with a time to live."""
+    """A bounded LRU of rendered parts (strings, or blocks parsed at their markers) with a time
+    to live."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
         self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
 
-    def get(self, key: Hashable) -> str | None:
+    def get(self, key: Hashable) -> Any:
         ttl = seconds()
         if ttl <= 0:
             return None
@@ -53,7 +55,7 @@ class FragmentStore:
             self._items.move_to_end(key)
             return value
 
-    def set(self, key: Hashable, value: str) -> None:
+    def set(self, key: Hashable, value: Any) -> None:
         if seconds() <= 0:
             return
         with self._lock:

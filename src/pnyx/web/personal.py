@@ -12,7 +12,10 @@ Every dynamic value is an integer or goes through `escape`.
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
+import string
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -45,8 +48,17 @@ class Personal:
     viewer: Viewer
     prefix: str  # the site's script prefix, ending in "/"
     csrf_input: str  # the hidden CSRF field (empty for a reader who is not signed in)
-    login: str  # the log-in page, coming back here
+    request: HttpRequest | None = None
     accepted_answer_id: int | None = None
+
+    @functools.cached_property
+    def login(self) -> str:
+        """The log-in page, coming back here (only anonymous readers' parts need it)."""
+        from pnyx.web.errors import login_url
+
+        if self.request is None:
+            return "/users/login"
+        return login_url(self.request, back=self.request.get_full_path())
 
     def url(self, path: str) -> str:
         return self.prefix + path
@@ -148,7 +160,7 @@ class Personal:
         if viewer.user is None or post.deleted:
             return ""
         kind = POST_KIND.get(post.post_type, "post")
-        own = viewer.user.pk == post.owner_id
+        own = viewer.user_id == post.owner_id
         items = []
         if (
             own
@@ -172,7 +184,7 @@ class Personal:
     def undelete_form(self, post: PostFacts) -> str:
         viewer = self.viewer
         if viewer.user is None or not (
-            viewer.user.pk == post.owner_id or viewer.has(privileges.TRUSTED_USER)
+            viewer.user_id == post.owner_id or viewer.has(privileges.TRUSTED_USER)
         ):
             return ""
         return (
@@ -186,7 +198,7 @@ class Personal:
         """Before a comment's text: its score, and for a signed-in reader other than its author
         the up vote button."""
         viewer = self.viewer
-        own = viewer.user is not None and author_id == viewer.user.pk
+        own = author_id is not None and author_id == viewer.user_id
         if viewer.signed_in and not own:
             voted = comment_id in viewer.state.comment_votes
             action = self.url(f"posts/comments/{comment_id}/vote")
@@ -206,7 +218,7 @@ class Personal:
 
     def comment_delete(self, comment_id: int, author_id: int | None, post_id: int) -> str:
         viewer = self.viewer
-        if viewer.user is None or author_id != viewer.user.pk:
+        if viewer.user_id is None or author_id != viewer.user_id:
             return ""
         action = self.url(f"posts/comments/{comment_id}/delete")
         return (
@@ -221,10 +233,11 @@ class Personal:
         if post.deleted:
             return ""
         user = viewer.user
+        user_id = viewer.user_id
         may = viewer.signed_in and (
             user is None  # joins on the first comment; the action decides
-            or user.pk == post.owner_id
-            or (post.post_type == 2 and user.pk == question_owner_id)
+            or user_id == post.owner_id
+            or (post.post_type == 2 and user_id == question_owner_id)
             or viewer.has(privileges.COMMENT_EVERYWHERE)
         )
         if may:
@@ -271,12 +284,32 @@ def facts(post: Post) -> PostFacts:
     )
 
 
+CSRF_CHARS = string.ascii_letters + string.digits
+CSRF_INDEX = {c: i for i, c in enumerate(CSRF_CHARS)}
+
+
+def _masked(secret: str) -> str:
+    """The secret masked as Django's `get_token` masks it (a random mask, then each character
+    moved on by the mask's), with the mask's randomness drawn in one call rather than one per
+    character. `tests/web/test_fragments.py` posts with it through Django's CSRF check."""
+    n = len(CSRF_CHARS)
+    mask = "".join(CSRF_CHARS[b % n] for b in secrets.token_bytes(len(secret)))
+    cipher = "".join(
+        CSRF_CHARS[(CSRF_INDEX[x] + CSRF_INDEX[y]) % n] for x, y in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
 def request_token(request: HttpRequest) -> str:
-    """The CSRF token for this request's forms, escaped; masked once per request (masking
-    costs a random string each time)."""
+    """The CSRF token for this request's forms, masked once per request."""
     token: str | None = getattr(request, "_pnyx_csrf", None)
     if token is None:
-        token = escape(get_token(request))
+        secret = request.META.get("CSRF_COOKIE")
+        if secret and len(secret) == 32 and all(c in CSRF_INDEX for c in secret):
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # as get_token: keep it stored
+            token = _masked(secret)
+        else:
+            token = get_token(request)
         request._pnyx_csrf = token  # type: ignore[attr-defined]
     return token
 
@@ -286,18 +319,15 @@ def personal_for(
 ) -> Personal:
     """The reader's parts of this request's page. The CSRF token is asked for only when the
     reader is signed in, so that anonymous pages stay shareable (see `pnyx.web.pagecache`)."""
-    from pnyx.web.errors import login_url
-
     csrf = ""
     if viewer.signed_in:
-        csrf = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
-        )
+        token = request_token(request)
+        csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
     return Personal(
         viewer=viewer,
         prefix=get_script_prefix(),
         csrf_input=csrf,
-        login=login_url(request, back=request.get_full_path()),
+        request=request,
         accepted_answer_id=accepted_answer_id,
     )
 
@@ -306,7 +336,6 @@ def personal_for(
 # request's parts in their place. A marker names the part and, for comments, the comment's id,
 # author and score.
 
-MARK = "<!--p:"
 MARKER_RE = re.compile(r"<!--p:(\w+)(?::(\d*):(\d*)(?::(-?\d*))?)?-->")
 
 
@@ -335,32 +364,56 @@ class Markers(Personal):
         return "<!--p:compose-->"
 
 
-def fill(block: str, personal: Personal, post: PostFacts) -> str:
-    """`block` with its markers replaced by this reader's parts for `post`."""
-    if MARK not in block:
-        return block
+Slot = tuple[str, int, int | None, int]  # where a part goes: kind, comment id, author id, score
+Parsed = tuple[str | Slot, ...]
 
-    def part(match: re.Match[str]) -> str:
-        kind = match.group(1)
-        if kind == "vote":
-            return personal.vote_cell(post)
-        if kind == "menu":
-            return personal.menu_items(post)
-        if kind == "undelete":
-            return personal.undelete_form(post)
-        if kind == "compose":
-            return personal.comment_compose(
-                post, question_owner_id=personal.viewer.question_owner_id
+
+def parse(block: str) -> Parsed:
+    """`block` cut at its markers, once, when it is rendered: filling it per request is then a
+    walk over the pieces, not a search."""
+    pieces: list[str | Slot] = []
+    position = 0
+    for match in MARKER_RE.finditer(block):
+        pieces.append(block[position : match.start()])
+        kind, comment, author, score = match.groups()
+        pieces.append(
+            (
+                kind,
+                int(comment) if comment else 0,
+                int(author) if author else None,
+                int(score) if score else 0,
             )
-        comment_id = int(match.group(2))
-        author_id = int(match.group(3)) if match.group(3) else None
-        if kind == "cc":
-            return personal.comment_controls(comment_id, author_id, int(match.group(4) or 0))
-        if kind == "cd":
-            return personal.comment_delete(comment_id, author_id, post.id)
-        return ""
+        )
+        position = match.end()
+    pieces.append(block[position:])
+    return tuple(pieces)
 
-    return MARKER_RE.sub(part, block)
+
+def fill(block: Parsed | str, personal: Personal, post: PostFacts) -> str:
+    """The block with this reader's parts for `post` where its markers were."""
+    if isinstance(block, str):
+        block = parse(block)
+    out: list[str] = []
+    for piece in block:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        kind, comment_id, author_id, score = piece
+        if kind == "cc":
+            out.append(personal.comment_controls(comment_id, author_id, score))
+        elif kind == "cd":
+            out.append(personal.comment_delete(comment_id, author_id, post.id))
+        elif kind == "vote":
+            out.append(personal.vote_cell(post))
+        elif kind == "menu":
+            out.append(personal.menu_items(post))
+        elif kind == "undelete":
+            out.append(personal.undelete_form(post))
+        elif kind == "compose":
+            out.append(
+                personal.comment_compose(post, question_owner_id=personal.viewer.question_owner_id)
+            )
+    return "".join(out)
 
 
 # The top bar's corner: who is signed in, or how to sign in; the same as accounts/topbar.html
@@ -383,13 +436,21 @@ def badge_counts(counts: object) -> str:
     return f'<span class="badge-counts">{inner}</span>'
 
 
+@functools.cache
+def _account_url(prefix: str, name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)
+
+
 def corner(personal: Personal, *, full_path: str) -> str:
     """The top bar's corner of a site page that is not an account page."""
     from urllib.parse import quote
 
-    from django.urls import reverse
-
     from pnyx.posts.slugs import slugify_name
+
+    def reverse(name: str) -> str:
+        return _account_url(personal.prefix, name)
 
     viewer = personal.viewer
     member = viewer.user
@@ -424,10 +485,9 @@ def corner(personal: Personal, *, full_path: str) -> str:
 
 
 def _logout(personal: Personal, back: str) -> str:
-    from django.urls import reverse
-
+    action = _account_url(personal.prefix, "account_logout")
     return (
-        f'<form class="inline-form" method="post" action="{reverse("account_logout")}">'
+        f'<form class="inline-form" method="post" action="{action}">'
         f'{personal.csrf_input}<input type="hidden" name="next" value="{back}">'
         '<button type="submit">Log out</button></form>'
     )

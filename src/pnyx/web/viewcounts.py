@@ -18,6 +18,7 @@ import threading
 import time
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connections, transaction
 from django.http import HttpRequest
@@ -51,13 +52,30 @@ def reader_key(request: HttpRequest) -> str | None:
     return "h" + hashlib.blake2b(f"{address}|{agent}".encode(), digest_size=12).hexdigest()
 
 
+_seen: dict[str, float] = {}
+
+
+def _first_view(key: str) -> bool:
+    """Whether this reader's view of the question is the first in 15 minutes: asked of Redis
+    when configured (every process agrees), else of this process's memory (a dict, cheaper than
+    Django's local-memory cache, which pickles)."""
+    if getattr(settings, "PNYX_REDIS_URL", None):
+        return bool(cache.add(key, 1, SEEN_SECONDS))
+    now = time.monotonic()
+    seen = _seen.get(key)
+    if seen is not None and now - seen < SEEN_SECONDS:
+        return False
+    if len(_seen) > 100_000:
+        _seen.clear()
+    _seen[key] = now
+    return True
+
+
 def count_view(request: HttpRequest, site: Site, question_id: int) -> None:
     """Note a view of `question_id` by this request's reader, if it is a new one."""
     global _count
     key = reader_key(request)
-    if key is None:
-        return
-    if not cache.add(f"pnyx.seen.{site.id}.{question_id}.{key}", 1, SEEN_SECONDS):
+    if key is None or not _first_view(f"pnyx.seen.{site.id}.{question_id}.{key}"):
         return
     with _lock:
         _pending[(site.id, site.db_alias)][question_id] += 1

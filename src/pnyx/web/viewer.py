@@ -9,6 +9,7 @@ would refuse (and the action still refuses it if a stale page does).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pnyx.network.models import Site
 from pnyx.posts import privileges
@@ -24,12 +25,19 @@ class Viewer:
     state: ReaderState = field(default_factory=ReaderState)
     question_owner_id: int | None = None
 
-    @property
+    @cached_property
     def user_id(self) -> int | None:
         return self.user.pk if self.user is not None else None
 
     def has(self, key: str) -> bool:
-        return privileges.has_privilege(self.user, key, self.site)
+        """Whether the reader has the privilege (asked once per request and privilege)."""
+        known = self._privileges.get(key)
+        if known is None:
+            known = self._privileges[key] = privileges.has_privilege(self.user, key, self.site)
+        return known
+
+    def __post_init__(self) -> None:
+        self._privileges: dict[str, bool] = {}
 
     def owns(self, post: Post) -> bool:
         return self.user is not None and post.owner_id == self.user.pk

@@ -11,6 +11,9 @@ parts (`pnyx.web.personal`) and the page's frame (`pnyx.web.shell`) are plain st
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
@@ -33,6 +36,7 @@ from pnyx.web.personal import (
     PostFacts,
     corner,
     fill,
+    parse,
     personal_for,
     request_token,
 )
@@ -157,7 +161,7 @@ def _key(site: Site, facts: ThreadFacts, *parts: object) -> tuple[object, ...]:
     return (site.id, facts.epoch, *parts)
 
 
-def _blocks(site: Site, facts: ThreadFacts, posts: list[PostRow]) -> dict[object, str]:
+def _blocks(site: Site, facts: ThreadFacts, posts: list[PostRow]) -> dict[object, Any]:
     """The shared blocks of the page: from the store, or rendered (all missing ones at once)."""
     question = facts.question
     wanted: dict[object, tuple[object, ...]] = {
@@ -167,7 +171,7 @@ def _blocks(site: Site, facts: ThreadFacts, posts: list[PostRow]) -> dict[object
     for post in posts:
         accepted = post.id == question.accepted_answer_id
         wanted[post.id] = _key(site, facts, "post", post.id, post.version, accepted)
-    found: dict[object, str] = {}
+    found: dict[object, Any] = {}
     missing = []
     for name, key in wanted.items():
         block = fragments.store.get(key)
@@ -178,8 +182,11 @@ def _blocks(site: Site, facts: ThreadFacts, posts: list[PostRow]) -> dict[object
     if missing:
         rendered = _render(site, question.id, missing)
         for name in missing:
-            found[name] = rendered[name]
-            fragments.store.set(wanted[name], rendered[name])
+            made: Any = rendered[name]
+            if name not in ("head", "sidebar"):
+                made = parse(made)  # cut at its markers once, filled per request
+            found[name] = made
+            fragments.store.set(wanted[name], made)
     return found
 
 
@@ -226,16 +233,22 @@ def _answers_header(count: int, sort: str, canonical: str) -> str:
     )
 
 
+@functools.cache
+def _script(name: str) -> str:
+    """A static script's tag (its hashed address is the same for the process's life)."""
+    return f'<script src="{static(name)}" defer></script>'
+
+
 def _head(site: Site, question: PostRow, canonical: str, viewer: Viewer) -> str:
     feed = f"{get_script_prefix()}feeds/question/{question.id}"
     parts = [
         f'<link rel="alternate" type="application/atom+xml" title="{escape(question.title or "")}" '
         f'href="{feed}">',
         f'<link rel="canonical" href="{canonical}">',
-        f'<script src="{static("vendor/htmx-2.0.11.min.js")}" defer></script>',
+        _script("vendor/htmx-2.0.11.min.js"),
     ]
     if viewer.signed_in:
-        parts.append(f'<script src="{static("pnyx/mentions.js")}" defer></script>')
+        parts.append(_script("pnyx/mentions.js"))
     return "\n".join(parts)
 
 
@@ -268,9 +281,9 @@ def _answer_form(
         "deleted": question.deleted,
         "viewer": personal.viewer,
         "csrf_token": CSRF_MARK,
-        "login": personal.login,
     }
     if not personal.viewer.signed_in:
+        context["login"] = personal.login
         return render_to_string("pnyx/answer_form.html", context)
     html: str
     if body or error:
