@@ -6,12 +6,19 @@ after the site's transaction commits (and not at all if it rolls back). The site
 Django's default alias is the network database, where no transaction is open, so an `on_commit`
 there would run at once, before the site's write is visible.
 
-Handlers register with `on(kind)` (or `on_any()`): the page caches, the search index and later
-the API's push channels. Tests use `capture_events()` to see what an action sent.
+Handlers register with `on(kind)` (or `on_any()`), or with `on_batch()` to see all the events
+of one transaction at once (the page caches move their versions once per write, however many
+events it sent): the page caches, the search index and later the API's push channels. Tests use
+`capture_events()` to see what an action sent.
+
+An action's transaction (`pnyx.posts.actions.common.site_transaction`) gathers its events in a
+batch and hands them to one `on_commit` callback; an event sent outside such a transaction gets
+a callback of its own.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +29,7 @@ from django.db import transaction
 from pnyx.network.models import Site
 
 Handler = Callable[[Site, "Event"], None]
+BatchHandler = Callable[[Site, "list[Event]"], None]
 
 # Kinds of events; their `data` keys are listed beside each.
 POST_CREATED = "post_created"  # post_id, question_id, post_type, user_id
@@ -39,7 +47,9 @@ USER_CHANGED = "user_changed"  # user_id
 
 _handlers: dict[str, list[Handler]] = {}
 _any: list[Handler] = []
+_batch_handlers: list[BatchHandler] = []
 _captured: list[list[Event]] = []
+_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -69,18 +79,63 @@ def on_any() -> Callable[[Handler], Handler]:
     return register
 
 
+def on_batch() -> Callable[[BatchHandler], BatchHandler]:
+    """Register a handler of all the events one transaction sent, once per transaction."""
+
+    def register(handler: BatchHandler) -> BatchHandler:
+        _batch_handlers.append(handler)
+        return handler
+
+    return register
+
+
 def dispatch(site: Site, event: Event) -> None:
-    """Run the handlers of `event` now (the committed-transaction side of `send_event_on_commit`)."""
-    for captured in _captured:
-        captured.append(event)
-    for handler in (*_handlers.get(event.kind, ()), *_any):
-        handler(site, event)
+    """Run the handlers of one event now (as if its transaction had just committed)."""
+    dispatch_all(site, [event])
+
+
+def dispatch_all(site: Site, batch: list[Event]) -> None:
+    """Run the handlers of a committed transaction's events, in the order they were sent."""
+    for event in batch:
+        for captured in _captured:
+            captured.append(event)
+        for handler in (*_handlers.get(event.kind, ()), *_any):
+            handler(site, event)
+    for batch_handler in _batch_handlers:
+        batch_handler(site, batch)
 
 
 def send_event_on_commit(site: Site, kind: str, **data: Any) -> None:
     """Queue an event to run its handlers after `site`'s current transaction commits."""
     event = Event(kind, data)
-    transaction.on_commit(lambda: dispatch(site, event), using=site.db_alias)
+    batch = getattr(_local, "batches", {}).get(site.db_alias)
+    if batch is not None:
+        batch.append(event)
+        return
+    transaction.on_commit(lambda: dispatch_all(site, [event]), using=site.db_alias)
+
+
+@contextmanager
+def batched(site: Site) -> Iterator[list[Event]]:
+    """Gather the events sent in the block; the caller hands them over with `commit_batch`
+    before its transaction ends (an exception drops them with the transaction)."""
+    batches = _local.__dict__.setdefault("batches", {})
+    if site.db_alias in batches:
+        yield batches[site.db_alias]
+        return
+    batch: list[Event] = []
+    batches[site.db_alias] = batch
+    try:
+        yield batch
+    finally:
+        del batches[site.db_alias]
+
+
+def commit_batch(site: Site, batch: list[Event]) -> None:
+    """Run `batch`'s handlers once the site's current transaction commits."""
+    if batch:
+        events = list(batch)
+        transaction.on_commit(lambda: dispatch_all(site, events), using=site.db_alias)
 
 
 @contextmanager

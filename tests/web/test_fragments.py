@@ -129,3 +129,24 @@ def test_deleted_answers_only_for_those_who_may_see_them(
     assert "Second answer." in html and "Undelete" in html
     other, _ = signed_in(site, make_account, "Other", 200)
     assert "Second answer." not in other.get(path).content.decode()
+
+
+def test_the_pages_token_passes_the_csrf_check(site, make_account, thread) -> None:  # type: ignore[no-untyped-def]
+    _, first, _, path = thread
+    account = make_account("Careful Voter")
+    user = ensure_site_user(account, site)
+    SiteUser.objects.filter(pk=user.pk).update(reputation=200)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(account)
+    tokens = set()
+    for _ in range(2):
+        html = strict.get(path).content.decode()
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))  # type: ignore[union-attr]
+    assert len(tokens) == 2  # masked afresh on every page
+    for token in tokens:
+        voted = strict.post(
+            site_path(site, "post_vote", first.id),
+            {"vote": "up", "csrfmiddlewaretoken": token},
+            HTTP_HX_REQUEST="true",
+        )
+        assert voted.status_code == 200, voted.content

@@ -61,8 +61,9 @@ class TTLCache:
             self._items[key] = (time.monotonic(), value)
 
     def forget(self, predicate: Any) -> None:
+        """Drop the entries for which `predicate(key, value)` holds."""
         with self._lock:
-            for key in [k for k in self._items if predicate(k)]:
+            for key in [k for k, (_, v) in self._items.items() if predicate(k, v)]:
                 del self._items[key]
 
     def clear(self) -> None:

@@ -24,9 +24,10 @@ LIST_EVENTS = frozenset(
 )
 
 
-@events.on_any()
-def bump_versions(site: Site, event: events.Event) -> None:
-    if event.kind in LIST_EVENTS:
+@events.on_batch()
+def bump_versions(site: Site, batch: list[events.Event]) -> None:
+    """Once per committed write, however many events it sent."""
+    if any(event.kind in LIST_EVENTS for event in batch):
         content_version.bump(site.db_alias, "all", "lists")
     else:
         content_version.bump(site.db_alias, "all")
@@ -35,7 +36,8 @@ def bump_versions(site: Site, event: events.Event) -> None:
 @events.on(events.REPUTATION)
 @events.on(events.USER_CHANGED)
 def forget_site_users(site: Site, event: events.Event) -> None:
-    """This process's copies of the site's users: their reputation or name just changed."""
+    """This process's copies of those users: their reputation or name just changed."""
     from pnyx.accounts.fastpath import site_users
 
-    site_users.forget(lambda key: key[0] == site.id)
+    changed = set(event.data.get("user_ids") or [event.data.get("user_id")])
+    site_users.forget(lambda key, user: key[0] == site.id and user.pk in changed)

@@ -51,7 +51,7 @@ def check_add_comment(
     clean = rules.check_comment(text)
     with site_transaction(site):
         post = access_post(post_id, site=site, lock=True)
-        check_not_locked(post, site=site, what="commented on")
+        check_not_locked(post, what="commented on")
         if not _may_comment_freely(actor, post, site=site):
             privileges.check_privilege(actor, privileges.COMMENT_EVERYWHERE, site)
         lock_users([actor.pk], site=site)
@@ -167,7 +167,7 @@ def check_vote_comment(
         comment, post = _access_comment(comment_id, site=site)
         if comment.user_id == actor.pk:
             raise NotAllowed("You can't vote for your own comment.", code="own_post")
-        check_not_locked(post, site=site, what="voted on")
+        check_not_locked(post, what="voted on")
         if up:
             privileges.check_privilege(actor, privileges.VOTE_UP, site)
         return do_vote_comment(comment=comment, post=post, actor=actor, up=up, site=site)

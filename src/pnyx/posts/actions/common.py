@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pnyx import events
 from pnyx.errors import NotAllowed, NotFound
 from pnyx.network.models import Site
 from pnyx.posts.history import NOTICE_TYPES, PostState, post_states
@@ -38,12 +39,14 @@ def now(at: datetime | None = None) -> datetime:
 
 @contextmanager
 def site_transaction(site: Site) -> Iterator[None]:
-    """The site's transaction: a new one, or the one the caller already opened."""
+    """The site's transaction: a new one, or the one the caller already opened. A new one
+    gathers the events its actions send and hands them to one callback after its commit."""
     if transaction.get_connection(site.db_alias).in_atomic_block:
         yield
         return
-    with transaction.atomic(using=site.db_alias):
+    with events.batched(site) as batch, transaction.atomic(using=site.db_alias):
         yield
+        events.commit_batch(site, batch)
 
 
 def access_post(
@@ -60,20 +63,20 @@ def access_post(
     deleted question is not found: an id from another site names nothing here. `lock` must be
     used inside the site's transaction.
     """
-    query = Post.objects.using(site.db_alias).filter(pk=post_id, post_type__in=list(types))
+    query = (
+        Post.objects.using(site.db_alias)
+        .filter(pk=post_id, post_type__in=list(types))
+        .select_related("parent")
+        .defer("parent__body_html", "parent__body_markdown")
+    )
     if lock:
-        query = query.select_for_update()
+        query = query.select_for_update(of=("self",))
     post = query.first()
     if post is None or (post.deletion_date is not None and not include_deleted):
         raise NotFound("This post does not exist or has been deleted.")
-    if post.post_type == PostType.ANSWER and not include_deleted:
-        parent_live = (
-            Post.objects.using(site.db_alias)
-            .filter(pk=post.parent_id or 0, deletion_date__isnull=True)
-            .exists()
-        )
-        if not parent_live:
-            raise NotFound("This answer's question has been deleted.")
+    answer = post.post_type == PostType.ANSWER
+    if answer and not include_deleted and (post.parent is None or post.parent.deletion_date):
+        raise NotFound("This answer's question has been deleted.")
     return post
 
 
@@ -90,15 +93,19 @@ def lock_question_of(answer: Post, *, site: Site) -> Post:
     return question
 
 
-def lock_users(user_ids: Iterable[int | None], *, site: Site) -> dict[int, SiteUser]:
-    """Lock the users named, in ascending id order; unknown ids are left out."""
+def lock_users(user_ids: Iterable[int | None], *, site: Site) -> None:
+    """Lock the users named, in ascending id order (on PostgreSQL; SQLite's transaction holds
+    the whole database already)."""
     ids = sorted({uid for uid in user_ids if uid is not None})
-    if not ids:
-        return {}
-    users = (
-        SiteUser.objects.using(site.db_alias).select_for_update().filter(pk__in=ids).order_by("pk")
+    if not ids or connections[site.db_alias].vendor != "postgresql":
+        return
+    list(
+        SiteUser.objects.using(site.db_alias)
+        .select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    return {user.pk: user for user in users}
 
 
 def post_state(post: Post, *, site: Site) -> PostState:
@@ -111,11 +118,11 @@ def post_state(post: Post, *, site: Site) -> PostState:
     return post_states(rows).get(post.pk) or PostState()
 
 
-def check_not_locked(post: Post, *, site: Site, what: str = "changed") -> PostState:
-    state = post_state(post, site=site)
-    if post.locked_date is not None or state.lock is not None:
+def check_not_locked(post: Post, *, what: str = "changed") -> None:
+    """Refuse to change a locked post. `Post.locked_date` is the latest lock not followed by an
+    unlock (the importer works it out from the history; locking will set it)."""
+    if post.locked_date is not None:
         raise NotAllowed(f"This post is locked and cannot be {what}.", code="post_locked")
-    return state
 
 
 def bump(post_id: int, *, site: Site, **changes: object) -> None:

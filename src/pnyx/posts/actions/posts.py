@@ -31,6 +31,7 @@ from pnyx.posts.actions.common import (
     lock_users,
     missing_tags,
     now,
+    post_state,
     remove_post_tags,
     site_transaction,
     tags_to_dump_form,
@@ -194,7 +195,8 @@ def check_post_answer(
     privileges.check_privilege(actor, privileges.CREATE_POSTS, site)
     with site_transaction(site):
         question = access_post(question_id, site=site, lock=True, types=[PostType.QUESTION])
-        state = check_not_locked(question, site=site, what="answered")
+        check_not_locked(question, what="answered")
+        state = post_state(question, site=site)
         if question.closed_date is not None or state.closure is not None:
             raise NotAllowed(
                 "This question is closed: it does not take new answers.", code="question_closed"
@@ -343,7 +345,7 @@ def check_edit_post(
     clean_summary = rules.check_edit_summary(summary)
     with site_transaction(site):
         post = _lock_for_edit(post_id, site=site)
-        check_not_locked(post, site=site, what="edited")
+        check_not_locked(post, what="edited")
         _authorise_edit(actor, post, site=site)
         if base_revision is not None and base_revision != current_revision(post.pk, site=site):
             raise Conflict(
@@ -469,7 +471,7 @@ def check_rollback(
     site = site or current_site()
     with site_transaction(site):
         post = _lock_for_edit(post_id, site=site)
-        check_not_locked(post, site=site, what="edited")
+        check_not_locked(post, what="edited")
         _authorise_edit(actor, post, site=site)
         if base_revision is not None and base_revision != current_revision(post.pk, site=site):
             raise Conflict(

@@ -16,7 +16,7 @@ They run inside the caller's site transaction, after the caller has locked its p
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,9 +30,14 @@ from pnyx.posts.actions.common import lock_users
 from pnyx.posts.models import ReputationEvent, ReputationKind, SiteUser
 
 Pair = tuple[int, date]
+Sums = tuple[int, int]  # a day's capped points (up votes) and uncapped points
 
 
-def _day_totals(pairs: set[Pair], *, site: Site) -> dict[Pair, int]:
+def _capped(kind: int) -> bool:
+    return kind in rules.CAPPED_KINDS
+
+
+def _day_sums(pairs: set[Pair], *, site: Site) -> dict[Pair, Sums]:
     if not pairs:
         return {}
     users = {user for user, _ in pairs}
@@ -55,35 +60,37 @@ def _day_totals(pairs: set[Pair], *, site: Site) -> dict[Pair, int]:
         )
     )
     found = {
-        (row["user_id"], row["day"]): rules.day_total(row["capped"] or 0, row["uncapped"] or 0)
-        for row in rows
+        (row["user_id"], row["day"]): (row["capped"] or 0, row["uncapped"] or 0) for row in rows
     }
-    return {pair: found.get(pair, 0) for pair in pairs}
+    return {pair: found.get(pair, (0, 0)) for pair in pairs}
 
 
-class _Change:
-    """Read the day totals of `pairs`, let the caller change events, then apply the difference."""
+def _change(changes: dict[Pair, Sums], mutate: Callable[[], object], *, site: Site) -> None:
+    """Move the users' reputation by what `changes` (each pair's capped and uncapped points,
+    added or taken away) does to their day totals, reading the totals before `mutate` writes
+    the events. Locks the users first."""
+    if not changes:
+        return
+    lock_users({user for user, _ in changes}, site=site)
+    before = _day_sums(set(changes), site=site)
+    mutate()
+    deltas: dict[int, int] = defaultdict(int)
+    for pair, (capped, uncapped) in changes.items():
+        old_capped, old_uncapped = before[pair]
+        deltas[pair[0]] += rules.day_total(old_capped + capped, old_uncapped + uncapped) - (
+            rules.day_total(old_capped, old_uncapped)
+        )
+    for user_id, delta in deltas.items():
+        _apply(user_id, delta, site=site)
+    send_event_on_commit(site, REPUTATION, user_ids=sorted(deltas))
 
-    def __init__(self, pairs: set[Pair], *, site: Site) -> None:
-        self.pairs = pairs
-        self.site = site
 
-    def __enter__(self) -> _Change:
-        lock_users({user for user, _ in self.pairs}, site=self.site)
-        self.before = _day_totals(self.pairs, site=self.site)
-        return self
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is not None:
-            return
-        after = _day_totals(self.pairs, site=self.site)
-        deltas: dict[int, int] = defaultdict(int)
-        for pair in self.pairs:
-            deltas[pair[0]] += after[pair] - self.before[pair]
-        for user_id, delta in deltas.items():
-            _apply(user_id, delta, site=self.site)
-        if deltas:
-            send_event_on_commit(self.site, REPUTATION, user_ids=sorted(deltas))
+def _sums_of(events: Iterable[tuple[int, date, int, int]], sign: int) -> dict[Pair, Sums]:
+    """Each pair's capped and uncapped points of (user, day, kind, points) events, times sign."""
+    sums: dict[Pair, list[int]] = defaultdict(lambda: [0, 0])
+    for user_id, day, kind, points in events:
+        sums[(user_id, day)][0 if _capped(kind) else 1] += sign * points
+    return {pair: (capped, uncapped) for pair, (capped, uncapped) in sums.items()}
 
 
 def _apply(user_id: int, delta: int, *, site: Site) -> None:
@@ -123,39 +130,43 @@ def record(grants: Iterable[Grant], *, at: datetime, site: Site) -> None:
         )
         for grant in grants
     ]
-    if not events:
-        return
-    with _Change({(e.user_id, e.day) for e in events}, site=site):
-        ReputationEvent.objects.using(site.db_alias).bulk_create(events)
+    changes = _sums_of(((e.user_id, e.day, e.kind, e.points) for e in events), +1)
+    _change(
+        changes,
+        lambda: ReputationEvent.objects.using(site.db_alias).bulk_create(events),
+        site=site,
+    )
 
 
-def _pairs(condition: Q, *, site: Site) -> set[Pair]:
-    return set(
+def _matching(condition: Q, *, site: Site) -> list[tuple[int, date, int, int]]:
+    return list(
         ReputationEvent.objects.using(site.db_alias)
         .filter(condition)
-        .order_by()
-        .values_list("user_id", "day")
-        .distinct()
+        .values_list("user_id", "day", "kind", "points")
     )
 
 
 def remove(condition: Q, *, site: Site) -> None:
     """Remove the events matching `condition` (an undone vote) and their effect."""
-    pairs = _pairs(condition, site=site)
-    if not pairs:
+    found = _matching(condition & Q(voided=False), site=site)
+    voided_too = ReputationEvent.objects.using(site.db_alias).filter(condition)
+    if not found:
+        voided_too.delete()
         return
-    with _Change(pairs, site=site):
-        ReputationEvent.objects.using(site.db_alias).filter(condition).delete()
+    _change(_sums_of(found, -1), voided_too.delete, site=site)
 
 
 def set_voided(condition: Q, voided: bool, *, site: Site) -> None:
     """Void the events matching `condition` (their post was deleted), or count them again."""
     condition &= Q(voided=not voided)
-    pairs = _pairs(condition, site=site)
-    if not pairs:
-        return
-    with _Change(pairs, site=site):
-        ReputationEvent.objects.using(site.db_alias).filter(condition).update(voided=voided)
+    found = _matching(condition, site=site)
+    _change(
+        _sums_of(found, -1 if voided else +1),
+        lambda: (
+            ReputationEvent.objects.using(site.db_alias).filter(condition).update(voided=voided)
+        ),
+        site=site,
+    )
 
 
 # Checking every user against their events: `pnyx reputation --check` and `--fix`.

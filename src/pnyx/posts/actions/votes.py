@@ -46,11 +46,13 @@ ACCEPT_OWN_AFTER = timedelta(days=2)
 
 @dataclass(frozen=True)
 class VoteState:
-    """A post's score after a vote, and the voter's vote on it (`up`, `down` or None)."""
+    """A post's score after a vote, and the voter's vote on it (`up`, `down` or None); `post`
+    is the post as read before the vote (with its question as `parent` for an answer)."""
 
     post_id: int
     score: int
     vote: str | None
+    post: Post | None = None
 
 
 def _vote_name(vote_type: int | None) -> str | None:
@@ -79,10 +81,10 @@ def check_vote(
             .first()
         )
         if _vote_name(current.vote_type if current else None) == vote:
-            return VoteState(post.pk, post.score, vote)
+            return VoteState(post.pk, post.score, vote, post)
         if post.owner_id is not None and post.owner_id == actor.pk:
             raise NotAllowed("You can't vote for your own post.", code="own_post")
-        check_not_locked(post, site=site, what="voted on")
+        check_not_locked(post, what="voted on")
         if vote == UP:
             privileges.check_privilege(actor, privileges.VOTE_UP, site)
         elif vote == DOWN:
@@ -200,7 +202,7 @@ def do_vote(
             vote=vote,
             score=score,
         )
-    return VoteState(post.pk, score, vote)
+    return VoteState(post.pk, score, vote, post)
 
 
 def _count_vote(voter: SiteUser, vote_type: int, step: int, *, site: Site) -> None:
@@ -233,7 +235,7 @@ def check_accept(
             raise NotAllowed(
                 "Only the person who asked the question can accept an answer.", code="not_asker"
             )
-        check_not_locked(question, site=site, what="changed")
+        check_not_locked(question, what="changed")
         ids = sorted({answer.pk, *([question.accepted_answer_id or answer.pk] if accept else [])})
         locked = {
             post.pk: post

@@ -6,15 +6,18 @@ answer is the changed part of the page, rendered from what the domain returned.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_POST
 
 from pnyx.errors import ValidationError
 from pnyx.posts import actions
-from pnyx.posts.models import Post
+from pnyx.posts.models import Post, PostType, SiteUser
+from pnyx.posts.reader_selectors import reader_state
 from pnyx.web.actor import require_actor, site_of
 from pnyx.web.errors import is_htmx
-from pnyx.web.personal import personal_for
+from pnyx.web.personal import facts, personal_for
 from pnyx.web.viewer import Viewer
 from pnyx.web.views.editing import post_url
 
@@ -48,8 +51,36 @@ def vote(request: HttpRequest, post_id: int) -> HttpResponse:
     wanted = request.POST.get("vote", "")
     if wanted not in VOTE_VALUES:
         raise ValidationError("A vote is up, down or none.")
-    actions.check_vote(actor=actor, post_id=post_id, vote=VOTE_VALUES[wanted])
-    return _vote_cell(request, post_id) if is_htmx(request) else _back(request, post_id)
+    state = actions.check_vote(actor=actor, post_id=post_id, vote=VOTE_VALUES[wanted])
+    if not is_htmx(request):
+        return _back(request, post_id)
+    return _voted_cell(request, actor, state)
+
+
+def _voted_cell(request: HttpRequest, actor: SiteUser, state: actions.VoteState) -> HttpResponse:
+    """The vote column after a vote, from what the action read and wrote (no query, but the
+    reader's bookmark for a question's column)."""
+    post = state.post
+    if post is None:
+        return _vote_cell(request, state.post_id)
+    question = post if post.post_type == PostType.QUESTION else post.parent
+    viewer = Viewer(
+        site=site_of(request),
+        user=actor,
+        signed_in=True,
+        question_owner_id=question.owner_id if question is not None else None,
+    )
+    if post.post_type == PostType.QUESTION:
+        viewer.state = reader_state(actor.pk, [post.pk])
+    viewer.state.votes.pop(post.pk, None)
+    if state.vote is not None:
+        viewer.state.votes[post.pk] = state.vote
+    personal = personal_for(
+        request,
+        viewer,
+        accepted_answer_id=question.accepted_answer_id if question is not None else None,
+    )
+    return HttpResponse(personal.vote_cell(replace(facts(post), score=state.score)))
 
 
 @require_POST
