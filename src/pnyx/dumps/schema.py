@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from pnyx.posts.licenses import OLDEST_VERSION, VERSION_STARTS
+
 CANARY_POST_IDS = frozenset({1000000001, 1000000010})
 """Fabricated posts recent dumps carry to trace copies; dropped with everything that hangs on them."""
 
@@ -197,9 +199,12 @@ DERIVABLE = {
     "PostHistory.xml": "ContentLicense",
 }
 
-# The first day each CC BY-SA version applied to new or edited content (schema doc §10.7).
-LICENSE_STARTS = (("2018-05-02", "CC BY-SA 4.0"), ("2011-04-08", "CC BY-SA 3.0"))
-OLDEST_LICENSE = "CC BY-SA 2.5"
+# The first day each CC BY-SA version applied to new or edited content (schema doc §10.7), as
+# `pnyx.posts.licenses` dates them, in the dump's text form for comparing with ISO dates.
+LICENSE_STARTS = tuple(
+    (start.date().isoformat(), f"CC BY-SA {version}") for start, version in VERSION_STARTS
+)
+OLDEST_LICENSE = f"CC BY-SA {OLDEST_VERSION}"
 
 
 LICENSE_START_MOMENTS = tuple((datetime.fromisoformat(day), name) for day, name in LICENSE_STARTS)

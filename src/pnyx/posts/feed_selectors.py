@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-
 from pnyx.posts.models import Post, PostTag, PostType, SiteUser, Tag
+from pnyx.posts.querysets import live_questions
 
 FEED_ENTRIES = 30
 
 
-def _live_questions() -> QuerySet[Post]:
-    return Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
-
-
 def newest_questions(tag: Tag | None = None, limit: int = FEED_ENTRIES) -> list[Post]:
     """The site's newest questions, or those under `tag`, with their askers (1 query)."""
-    questions = _live_questions()
+    questions = live_questions()
     if tag is not None:
         questions = questions.filter(id__in=PostTag.objects.filter(tag_id=tag.id).values("post_id"))
     return list(questions.select_related("owner").order_by("-creation_date", "-id")[:limit])
 
 
 def live_question(question_id: int) -> Post | None:
-    return _live_questions().filter(pk=question_id).select_related("owner").first()
+    return live_questions().filter(pk=question_id).select_related("owner").first()
 
 
 def question_and_answers(question: Post, limit: int = FEED_ENTRIES) -> list[Post]:

@@ -1,6 +1,7 @@
 """The content rules a question, answer or comment must meet, in one place.
 
-The web forms, the API and the importer's checks all call these, so a rule changes once.
+The write actions (`pnyx.posts.actions`), and through them the web forms, call these, so a
+rule changes once; the API will call the same actions.
 Limits follow Stack Exchange's.
 """
 

@@ -17,7 +17,6 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Window,
 )
@@ -37,6 +36,7 @@ from pnyx.posts.models import (
     SiteUser,
     Tag,
 )
+from pnyx.posts.querysets import live_questions
 
 # Question lists. Each sort is an ordering; "unanswered" and "frequent" also narrow the list.
 QUESTION_SORTS: dict[str, tuple[str, ...]] = {
@@ -125,10 +125,6 @@ STOP_WORDS = frozenset(
         "your",
     ]
 )
-
-
-def live_questions() -> QuerySet[Post]:
-    return Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
 
 
 def _live_answer_exists(**conditions: object) -> Exists:

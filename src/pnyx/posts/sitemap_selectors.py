@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pnyx.posts.models import Post, PostType
-
-
-def _live_questions():  # type: ignore[no-untyped-def]
-    return Post.objects.filter(post_type=PostType.QUESTION, deletion_date__isnull=True)
+from pnyx.posts.querysets import live_questions
 
 
 def question_count() -> int:
-    return int(_live_questions().count())
+    return int(live_questions().count())
 
 
 def question_entries(offset: int, limit: int) -> list[tuple[int, str | None, datetime]]:
     """(id, title, last activity) of live questions in id order, `limit` from `offset` (1 query)."""
-    rows = _live_questions().order_by("id").values_list("id", "title", "last_activity_date")
+    rows = live_questions().order_by("id").values_list("id", "title", "last_activity_date")
     return list(rows[offset : offset + limit])

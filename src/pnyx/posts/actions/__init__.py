@@ -3,8 +3,9 @@ contract they share).
 
 `check_*` authorises the actor, validates the input, opens the site's transaction, takes its
 locks and calls `do_*`; `do_*` writes, keeps counters and history in step and queues the action's
-event (`pnyx.events`) for after the commit. Web views, the API and moderation tools call the
-`check_*` functions; the demo, tests and imports call `do_*` for content known to be valid.
+event (`pnyx.events`) for after the commit. Web views call the `check_*` functions (the API and
+moderation tools, once built, will too); the demo, tests and imports call `do_*` for content
+known to be valid.
 """
 
 from pnyx.posts.actions.comments import (

@@ -22,10 +22,12 @@ from pnyx import events
 from pnyx.errors import NotAllowed, NotFound
 from pnyx.network.models import Site
 from pnyx.posts.history import NOTICE_TYPES, PostState, post_states
+from pnyx.posts.licenses import VERSION_STARTS
 from pnyx.posts.models import Post, PostHistory, PostTag, PostType, SiteUser, Tag
 from pnyx.sites.context import active_site
 
-CURRENT_LICENSE = "CC BY-SA 4.0"
+# What content written now is licensed under: the newest version `pnyx.posts.licenses` knows.
+CURRENT_LICENSE = f"CC BY-SA {VERSION_STARTS[0][1]}"
 WRITABLE_TYPES = (PostType.QUESTION, PostType.ANSWER)
 
 
