@@ -3,7 +3,7 @@
 from django.urls import path
 
 from pnyx.web.converters import register
-from pnyx.web.views import badges, crawlers, feeds, questions, tags, users
+from pnyx.web.views import badges, crawlers, feeds, preview, questions, tags, users
 from pnyx.web.views.revisions import revisions as revisions_page
 
 register()
@@ -25,6 +25,7 @@ urlpatterns = [
     path("u/<id:user_id>", users.user_redirect, name="u"),
     path("posts/<id:post_id>/revisions", revisions_page, name="revisions"),
     path("posts/<id:post_id>/comments", questions.comments, name="post_comments"),
+    path("posts/preview", preview.post_preview, name="post_preview"),
     path("users", users.user_list, name="users"),
     path("tags", tags.tag_list, name="tags"),
     path("tags/<tags:tag>/info", tags.tag_page, name="tag_info"),
