@@ -140,7 +140,17 @@ def test_image_schemes(src: str, kept: bool) -> None:
 
 def test_only_text_alignment_survives_in_a_table_cell() -> None:
     html = sanitise_imported_html(
-        '<table><tr><td style="text-align: right; position: fixed; top: 0">1</td></tr></table>'
+        '<table><tr><td style="text-align: right; position: fixed; top: 0">1</td>'
+        '<td style="color: red">2</td><th style="text-align:center">3</th></tr></table>'
     )
-    assert 'style="text-align:right"' in html
-    assert "position" not in html
+    # As an attribute the Content-Security-Policy allows: it refuses every style attribute.
+    assert '<td align="right">1</td><td>2</td><th align="center">3</th>' in html
+    assert "style" not in html and "position" not in html
+    markdown = render_post("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |")
+    assert '<th align="left">a</th>' in markdown and '<td align="right">3</td>' in markdown
+    assert "style" not in markdown
+
+
+def test_alignment_is_rewritten_in_tags_only() -> None:
+    html = render_post('Text: <td style="text-align:right"> and `<th style="">`')
+    assert "align=" not in html
