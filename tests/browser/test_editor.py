@@ -77,21 +77,24 @@ def test_bold_and_link_buttons(page: Any, live_server: Any, editor_page: str) ->
     expect(page.locator(PREVIEW).locator("strong")).to_have_text("strong")
     assert sent_text(page) == "make this **strong**"
 
-    # A link in the rich-text view: the link editor asks for the address.
-    page.get_by_title("Rich text mode").click()
-    rich = page.locator(EDITOR)
-    rich.click()
+    # A link: the selected words become its text, and the address is selected, to be typed.
     page.keyboard.press("End")
-    page.keyboard.press("Enter")
-    page.keyboard.type("see docs")
+    page.keyboard.type(" see docs")
     for _ in range(len("docs")):
         page.keyboard.press("Shift+ArrowLeft")
     page.get_by_role("button", name="Link (Ctrl-L)").click()
-    page.get_by_label("Link URL").fill("https://example.org/docs")
-    page.get_by_role("button", name="Save").click()
+    page.keyboard.type("https://example.org/docs")
     link = page.locator(PREVIEW).get_by_role("link", name="docs")
     expect(link).to_have_attribute("href", "https://example.org/docs")
-    assert sent_text(page) == "make this **strong**\n\nsee [docs](https://example.org/docs)"
+    assert sent_text(page) == "make this **strong** see [docs](https://example.org/docs)"
+
+
+def test_the_editor_offers_markdown_only(page: Any, live_server: Any, editor_page: str) -> None:
+    """No rich-text view (see editor.js), no image upload (Pnyx keeps no files)."""
+    open_editor(page, live_server, editor_page)
+    expect(page.get_by_title("Rich text mode")).to_have_count(0)
+    expect(page.get_by_role("button", name="Image (Ctrl-G)")).to_have_count(0)
+    expect(page.get_by_role("button", name="Heading (Ctrl-H)")).to_be_visible()
 
 
 def test_a_reload_restores_the_draft_and_sending_clears_it(

@@ -28,11 +28,20 @@
     }
   }
 
+  // The link schemes the server's sanitiser keeps (pnyx.render.markdown): the editor's own
+  // Markdown parser takes no other kind of link either.
+  function safeLink(url) {
+    var scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(url);
+    return !scheme || /^(https?|ftp|mailto)$/i.test(scheme[1]);
+  }
+
   function csrfToken(form) {
-    var input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
-    if (input) return input.value;
+    // The cookie first: it holds the secret the server checks now, even when another page
+    // opened at the same time replaced the one this page's form token was made from.
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
+    if (match) return decodeURIComponent(match[1]);
+    var input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
   }
 
   function setUp(root) {
@@ -71,7 +80,13 @@
       editor = new window.stacksEditor.StacksEditor(mount, textarea.value, {
         defaultView: MARKDOWN_VIEW,
         placeholderText: "",
-        parserFeatures: { tables: true, html: true, snippets: false, extraEmphasis: true },
+        parserFeatures: {
+          tables: true,
+          html: true,
+          snippets: false,
+          extraEmphasis: true,
+          validateLink: safeLink,
+        },
         commonmarkOptions: { preview: { enabled: false, renderer: null } },
         editorHelpLink: HELP_URL,
         // Pnyx keeps no uploaded files (images are linked by address in Markdown); without a
@@ -83,7 +98,15 @@
           ariaDescribedby: textarea.getAttribute("aria-describedby") || false,
         },
       });
+      // Markdown only: the rich-text view renders the text's HTML in the page with the
+      // editor's own sanitiser, which keeps `javascript:` links and script elements of raw
+      // HTML (tests/browser/test_xss.py showed it), and rewrites a post's Markdown when toggled
+      // (raw HTML escaped, lists renumbered). What a person sees rendered is the server's
+      // preview below, the same sanitiser as the saved post.
+      var toggle = mount.querySelector(".js-editor-toggle-btn");
+      if (toggle) toggle.parentNode.remove();
       textarea.hidden = true;
+      root.stacksEditor = editor; // for a page's own scripts (and tests): content, setView
       document.body.classList.add("theme-system");
       label.addEventListener("click", function () {
         editor.focus();
