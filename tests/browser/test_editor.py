@@ -179,3 +179,11 @@ def test_the_editors_styles_leave_the_rest_of_a_page_alone(
         "[...s.cssRules].some(r => r.styleSheet && r.styleSheet.cssRules.length > 1000))"
     )
     assert page.screenshot(full_page=True) == before
+
+
+def test_a_text_over_the_limit_says_so_in_the_preview(
+    page: Any, live_server: Any, editor_page: str
+) -> None:
+    open_editor(page, live_server, editor_page).click()
+    page.keyboard.insert_text("a" * 30001)
+    expect(page.locator(PREVIEW)).to_contain_text("limited to 30000 characters")

@@ -119,6 +119,10 @@
 
     function render(text) {
       var mine = ++sequence;
+      if (text.trim() === "") {
+        preview.textContent = "";
+        return;
+      }
       var body = new URLSearchParams();
       body.set("text", text);
       fetch(root.getAttribute("data-preview-url"), {
@@ -128,7 +132,10 @@
         body: body,
       })
         .then(function (response) {
-          return response.text();
+          // 400 carries a message for the person (the text is too long); anything else is
+          // not a fragment to show (a refused CSRF token, a server error).
+          if (response.ok || response.status === 400) return response.text();
+          throw new Error(response.status);
         })
         .then(function (html) {
           if (mine === sequence) preview.innerHTML = html;
@@ -164,8 +171,8 @@
 
     textarea.addEventListener("input", soon);
     if (mount) {
-      // The editor changes its document through its own transactions (typing, the toolbar,
-      // switching views), which show as changes to its DOM; the text is compared before use.
+      // The editor changes its document through its own transactions (typing, the toolbar),
+      // which show as changes to its DOM; the text is compared before use.
       new MutationObserver(soon).observe(mount, {
         childList: true,
         subtree: true,
