@@ -144,7 +144,7 @@ def test_drafts_are_kept_per_site_form_and_field(
     expect(page.locator(PREVIEW)).to_have_text("kept")
     keys = page.evaluate("Object.keys(localStorage)")
     host = live_server.url.split("//", 1)[1]
-    assert keys == [f"pnyx.draft {host}/politics/ test body"]
+    assert keys == [f"pnyx.draft {host}/politics/ test /politics/-/test/editor body"]
 
 
 def test_without_javascript_the_form_is_a_labelled_textarea(
@@ -187,3 +187,13 @@ def test_a_text_over_the_limit_says_so_in_the_preview(
     open_editor(page, live_server, editor_page).click()
     page.keyboard.insert_text("a" * 30001)
     expect(page.locator(PREVIEW)).to_contain_text("limited to 30000 characters")
+
+
+def test_an_empty_editor_still_sends_the_form(
+    page: Any, live_server: Any, editor_page: str
+) -> None:
+    """The hidden textarea is `required` without JavaScript only: with the editor, the browser
+    could not point at it, so the server says what is missing."""
+    open_editor(page, live_server, editor_page)
+    page.get_by_role("button", name="Post").click()
+    expect(page.locator("#sent")).to_be_attached()

@@ -19,11 +19,12 @@ def test_a_labelled_textarea_with_the_value_escaped() -> None:
             "draft_key": "answer-7",
             "help": "Markdown",
             "error": "Too short",
+            "described_by": "body-rules",
         },
     )
-    assert '<label class="editor-label" id="editor-body-label" for="editor-body">' in html
-    assert 'id="editor-body" name="body"' in html
-    assert 'aria-describedby="editor-body-help editor-body-error"' in html
+    assert '<label class="editor-label" id="id_body-label" for="id_body">' in html
+    assert 'id="id_body" name="body" rows="15" required' in html
+    assert 'aria-describedby="id_body-help id_body-error body-rules"' in html
     assert 'aria-invalid="true"' in html
     # The parser drops the line break that follows <textarea>, so the value's own one stays.
     assert ">\n\nfirst line&lt;/textarea&gt;&lt;script&gt;" in html

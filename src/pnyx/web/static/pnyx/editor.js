@@ -8,8 +8,8 @@
  *   what the editor shows. Without the bundle the textarea stays and the rest still works.
  * - The preview is the HTML the server's renderer gives (POST data-preview-url, debounced), so
  *   it is exactly what will be saved. The server's HTML is sanitised like every stored post.
- * - The draft is kept in localStorage under the site, the form (data-draft-key, or the page's
- *   path) and the field's name, restored on the next visit and removed when the form is sent.
+ * - The draft is kept in localStorage under the site, the form (data-draft-key), the page's
+ *   path and the field's name, restored on the next visit and removed when the form is sent.
  * Nothing here is inline or evaluated, so it runs under the Content-Security-Policy.
  */
 (function () {
@@ -57,7 +57,9 @@
       location.host +
       root.getAttribute("data-draft-site") +
       " " +
-      (root.getAttribute("data-draft-key") || location.pathname) +
+      root.getAttribute("data-draft-key") +
+      " " +
+      location.pathname +
       " " +
       textarea.name;
     var original = textarea.value;
@@ -105,6 +107,9 @@
       // preview below, the same sanitiser as the saved post.
       var toggle = mount.querySelector(".js-editor-toggle-btn");
       if (toggle) toggle.parentNode.remove();
+      // The hidden textarea cannot show the browser's "fill in this field"; the server says
+      // what is missing instead.
+      textarea.required = false;
       textarea.hidden = true;
       root.stacksEditor = editor; // for a page's own scripts (and tests): content, setView
       document.body.classList.add("theme-system");
