@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response (cached pages and static files too) carries the policy.
+    "pnyx.web.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,3 +238,26 @@ for _provider, _keys in ACCOUNTS.social_apps.items():
 # Background work (e-mail now; badges, reindexing later), run by `pnyx worker`; the jobs are
 # rows in the network database.
 TASKS = {"default": {"BACKEND": ACCOUNTS.task_backend, "QUEUES": ["default"]}}
+
+# ---------- Security headers (see pnyx.web.security and docs/operating.md) ----------
+# Django's own, stated rather than left to defaults: no framing (clickjacking), no MIME sniffing,
+# no Referer sent to other sites (a reader's path through a site is nobody else's business).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Pnyx's own scripts and styles only: no inline script, style attribute or eval anywhere (htmx is
+# told not to inject its indicator styles, see base.html). Images in posts are external, on http
+# as well as https in older imported posts; data: images are the editor's toolbar icons. Logging
+# in with GitHub or Google posts a form that redirects to the provider, which form-action governs.
+PNYX_CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "https:", "http:", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'", "https://github.com", "https://accounts.google.com"],
+}

@@ -48,4 +48,6 @@ MAIN_PAGES = [
     MainPage("beer-users", "/beer/users", ("beer",)),
     MainPage("beer-badges", "/beer/help/badges", ("beer",)),
     MainPage("beer-badge", "/beer/help/badges/Nice%20Answer", ("beer",)),
+    # The post editor, on a page that exists only in the tests (conftest.editor_page).
+    MainPage("editor", "/politics/-/test/editor", ("politics", "editor_page")),
 ]

@@ -249,7 +249,14 @@ def _head(site: Site, question: PostRow, canonical: str, viewer: Viewer) -> str:
     ]
     if viewer.signed_in:
         parts.append(_script("pnyx/mentions.js"))
+        parts.append(_editor_assets())
     return "\n".join(parts)
+
+
+@functools.cache
+def _editor_assets() -> str:
+    """The answer form's editor files (static paths: the same for the process's life)."""
+    return render_to_string("pnyx/editor_assets.html")
 
 
 def _body_attrs(request: HttpRequest, viewer: Viewer) -> str:
