@@ -147,8 +147,9 @@ class DomainSubmitter:
         return self._path("question", question.id, slugify_title(question.title))
 
     def _user(self, payload: str) -> Any:
+        from tests import factories as services
+
         from pnyx.errors import PnyxError
-        from pnyx.posts import services
 
         if payload not in self._users:
             try:
@@ -183,7 +184,7 @@ class DomainSubmitter:
         return self._set_user_field(payload, "about_me")
 
     def _question(self, payload: str, title: str | None = None) -> Any:
-        from pnyx.posts import services
+        from tests import factories as services
 
         if payload not in self._questions:
             body = _padded(payload, 30, "\n\nPadding so that the body is long enough.")
@@ -215,14 +216,16 @@ class DomainSubmitter:
         return self._question_path(self._question(payload))
 
     def _comment(self, payload: str) -> str:
-        from pnyx.posts import services
+        from tests import factories as services
 
         question = self._question(payload)
         services.add_comment(question, self._user(payload), _padded(payload, 15, " (comment)"))
         return self._question_path(question)
 
     def _tags(self, payload: str) -> str:
-        from pnyx.posts import rules, services
+        from tests import factories as services
+
+        from pnyx.posts import rules
 
         tags = rules.check_tags(payload)
         question = services.ask_question(
@@ -231,7 +234,8 @@ class DomainSubmitter:
         return self._question_path(question)
 
     def _edit_summary(self, payload: str) -> str:
-        from pnyx.posts import services
+        from tests import factories as services
+
         from pnyx.posts.models import HistoryType, PostHistory
 
         if not self._edits or self._edit_count % self.EDITS_PER_POST == 0:
