@@ -6,7 +6,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -26,6 +32,7 @@ from pnyx.posts.selectors import (
 )
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
+from pnyx.web.redirects import with_query
 
 SORT_TABS = [
     ("newest", "Newest"),
@@ -224,8 +231,7 @@ def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResp
         raise Http404("no such question")
     canonical = _question_url(question)
     if slug != (slugify_title(question.title) or "-"):
-        query = request.META.get("QUERY_STRING")
-        return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
+        return HttpResponsePermanentRedirect(with_query(canonical, request))
     answer_sort = params.answer_sort(request)
     thread = question_thread(question, answer_sort=answer_sort)
     answer_tabs = [
