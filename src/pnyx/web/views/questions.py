@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from pnyx.posts.models import Post
-from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
+from pnyx.posts.rules import is_tag_name
 from pnyx.posts.selectors import (
     DEFAULT_ANSWER_SORT,
     DEFAULT_PAGE_SIZE,
@@ -134,9 +134,7 @@ def tagged(request: HttpRequest, tags: str) -> HttpResponse:
 def _tag_names(tags: str) -> list[str]:
     """The tag names of `/questions/tagged/a+b` (or `a b`); [] when any is not a valid name."""
     names = list(dict.fromkeys(t.lower() for t in re.split(r"[+ ]", tags) if t))
-    if len(names) > MAX_TAGS or not all(
-        len(n) <= TAG_MAX_LENGTH and TAG_RE.match(n) for n in names
-    ):
+    if len(names) > MAX_TAGS or not all(is_tag_name(n) for n in names):
         return []
     return names
 
