@@ -220,6 +220,17 @@ def answer_redirect(
     return HttpResponseRedirect(f"{_question_url(answer.parent)}#{answer.id}")
 
 
+def answer_permalink(
+    request: HttpRequest, question_id: int, slug: str, answer_id: int
+) -> HttpResponse:
+    """Stack Exchange's answer permalink, `/questions/QID/slug/AID` (with `#AID`): the answer on
+    its question's page; 404 unless the answer is on that question and neither is deleted."""
+    answer = get_answer(answer_id)
+    if answer is None or answer.parent is None or answer.parent.id != question_id:
+        raise Http404("no such answer on this question")
+    return HttpResponsePermanentRedirect(f"{_question_url(answer.parent)}#{answer.id}")
+
+
 # The question page.
 
 
