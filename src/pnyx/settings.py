@@ -98,7 +98,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "pnyx.logfilters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
+    },
+    "loggers": {
+        # A Host header not in ALLOWED_HOSTS: answered 400, logged on one line.
+        "django.security.DisallowedHost": {"handlers": ["one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
