@@ -21,6 +21,9 @@ Here the main process holds the one listening socket that the workers share, and
    `WORKERS_KILL_TIMEOUT` seconds) and exit.
 
 Development (`pnyx serve --reload`) runs granian's own command, which reloads on code changes.
+`DrainingServer` overrides two internal methods of granian's `MPServer` (`_init_shared_socket`,
+`_drop_shared_socket`, as in granian 2.8.7, pinned exactly); `tests/test_server.py` stops the
+server under load and fails if an upgrade changes them.
 """
 
 from __future__ import annotations
