@@ -13,10 +13,12 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +125,13 @@ async def _hammer_and_stop(
     return out
 
 
+def _in_a_thread(clients: Coroutine[Any, Any, Outcomes]) -> Outcomes:
+    """Run the clients' event loop in a thread of its own: in a process that ran the browser
+    tests, Playwright's loop is still set in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, clients).result()
+
+
 @contextmanager
 def _serving(port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as output:
@@ -155,7 +164,7 @@ def test_sigterm_drains_the_requests_in_flight(tmp_path: Path) -> None:
     port = _free_port()
     with _serving(port, tmp_path / "serve.log") as server:
         _wait_until_up(server, port)
-        out = asyncio.run(_hammer_and_stop(server, port))
+        out = _in_a_thread(_hammer_and_stop(server, port))
         assert server.wait(timeout=30) == 0
     assert out.in_flight_at_stop > 0, out  # the stop did catch requests on their way
     assert set(out.sent) == {"HTTP/1.1 200 OK"}, out
@@ -170,7 +179,7 @@ def test_a_new_server_takes_over_the_port_without_losing_a_request(tmp_path: Pat
     with _serving(port, tmp_path / "old.log") as old:
         _wait_until_up(old, port)
         with _serving(port, new_log) as new:
-            out = asyncio.run(
+            out = _in_a_thread(
                 _hammer_and_stop(old, port, before_stop=lambda: _wait_for_workers(new, new_log))
             )
             assert old.wait(timeout=30) == 0
