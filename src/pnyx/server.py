@@ -4,31 +4,31 @@ Stopped with SIGTERM (or SIGINT), granian stops accepting and then closes, at on
 connection whose request it has not started: a connection accepted a moment before, whose request
 is still in its socket buffer, and a kept-alive connection whose next request is on its way. Those
 clients see the connection closed after sending a request (wrk counts read errors), and under load
-there are dozens. Its workers also keep their own listening sockets open until they exit, so
+there are dozens. Its workers also keep their listening sockets open until they exit, so
 connections the kernel completes meanwhile are reset.
 
-Here the main process holds the one listening socket that the workers share, and on SIGTERM
-(`DrainingServer._drop_shared_socket`, the first step of granian's shutdown):
+Here, on SIGTERM (`DrainingServer.shutdown`, before granian's own):
 
-1. a socket filter on the listening socket drops new connection requests (SYNs): clients retry
-   them (after 1 s, 3 s, ...), so they are neither accepted-then-dropped nor refused while the
-   socket is still open, and they reach a new server started on the same port (the socket has
-   SO_REUSEPORT) once this one has closed its socket;
-2. the workers get SIGWINCH, after which every response says `Connection: close`, so kept-alive
-   clients send no further request on a connection about to be closed;
+1. the workers get SIGWINCH; each puts a socket filter on its listening socket (on Linux, every
+   worker listens on a socket of its own, with SO_REUSEPORT), which drops new connection requests
+   (SYNs): clients retry them after 1 s, 3 s..., so they are neither accepted and dropped nor
+   refused while the socket is open, and they reach a new server started on the same port once
+   this one has closed its sockets;
+2. from then on every response says `Connection: close`, so kept-alive clients send no further
+   request on a connection about to be closed;
 3. after `drain_seconds`, which lets every accepted connection deliver its request, granian's own
    shutdown runs: the workers finish the requests in progress (for at most
    `WORKERS_KILL_TIMEOUT` seconds) and exit.
 
 Development (`pnyx serve --reload`) runs granian's own command, which reloads on code changes.
-`DrainingServer` overrides two internal methods of granian's `MPServer` (`_init_shared_socket`,
-`_drop_shared_socket`, as in granian 2.8.7, pinned exactly); `tests/test_server.py` stops the
-server under load and fails if an upgrade changes them.
+`DrainingServer` extends `MPServer.shutdown` and reads `MPServer.wrks` (granian 2.8.7, pinned
+exactly); `tests/test_server.py` stops the server under load and fails if an upgrade changes them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import os
 import signal
@@ -36,11 +36,10 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from granian.constants import Interfaces
-from granian.net import SocketSpec
 from granian.server.mp import MPServer
 
 DRAIN_SIGNAL = signal.SIGWINCH  # ignored by default, so a worker still starting is not killed
@@ -56,9 +55,37 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _draining = False
 
 
+def _listening_sockets() -> Iterator[socket.socket]:
+    """This process's listening TCP sockets (a worker's: granian's own), as duplicates to
+    close after use."""
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            duplicate = socket.socket(fileno=os.dup(int(name)))
+        except OSError:  # not a socket, or closed meanwhile
+            continue
+        with duplicate:
+            try:
+                listening = duplicate.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            except OSError:
+                continue
+            if listening and duplicate.type == socket.SOCK_STREAM:
+                yield duplicate
+
+
+def refuse_new_connections(listener: socket.socket) -> None:
+    """Drop the connection requests that reach `listener` from now on; connections already
+    accepted, or waiting to be, are not affected."""
+    program = (ctypes.c_ubyte * 8).from_buffer_copy(struct.pack("HBBI", _BPF_RET_K, 0, 0, 0))
+    fprog = struct.pack("HL", 1, ctypes.addressof(program))  # struct sock_fprog
+    listener.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
+
+
 def _start_draining(signum: int, frame: object) -> None:
     global _draining
     _draining = True
+    if sys.platform == "linux":
+        for listener in _listening_sockets():
+            refuse_new_connections(listener)
 
 
 def worker_application() -> WSGIApp:
@@ -80,43 +107,21 @@ def worker_application() -> WSGIApp:
     return app
 
 
-def refuse_new_connections(listener: socket.socket) -> None:
-    """Drop the connection requests that reach `listener` from now on (Linux); connections
-    already accepted, or waiting to be, are not affected."""
-    if sys.platform != "linux":
-        return
-    program = (ctypes.c_ubyte * 8).from_buffer_copy(struct.pack("HBBI", _BPF_RET_K, 0, 0, 0))
-    fprog = struct.pack("HL", 1, ctypes.addressof(program))  # struct sock_fprog
-    listener.setsockopt(socket.SOL_SOCKET, SO_ATTACH_FILTER, fprog)
-
-
 class DrainingServer(MPServer):
-    """granian's multi-process server with one listening socket, drained on shutdown."""
+    """granian's multi-process server, drained before it shuts down."""
 
     def __init__(self, *args: Any, drain_seconds: float = DEFAULT_DRAIN_SECONDS, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.drain_seconds = drain_seconds
 
-    def _init_shared_socket(self) -> None:
-        # granian's path for systems without SO_REUSEPORT balancing: the main process binds and
-        # the workers accept on that socket, so the main process can stop it taking connections.
-        holder = SocketSpec(self.bind_addr, self.bind_port, self.backlog).build()
-        self._shd = holder  # type: ignore[assignment]  # granian types it for its own paths
-        self._sfd = holder.get_fd()
-        self._ssp = None
-        listener = socket.socket(fileno=self._sfd)
-        listener.set_inheritable(True)
-        self._sso = listener
-
-    def _drop_shared_socket(self) -> None:
-        if self._sso is not None:
-            refuse_new_connections(self._sso)
-            for worker in self.wrks:
-                pid = worker._id()
-                if pid:
-                    os.kill(pid, DRAIN_SIGNAL)
+    def shutdown(self, exit_code: int = 0) -> None:
+        workers = [pid for pid in (worker._id() for worker in self.wrks) if pid]
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):  # a worker that died on its own
+                os.kill(pid, DRAIN_SIGNAL)
+        if workers:
             time.sleep(self.drain_seconds)
-        super()._drop_shared_socket()
+        super().shutdown(exit_code)
 
 
 def main(argv: list[str] | None = None) -> None:
