@@ -60,8 +60,13 @@ def _listening_sockets() -> Iterator[socket.socket]:
     close after use."""
     for name in os.listdir("/proc/self/fd"):
         try:
-            duplicate = socket.socket(fileno=os.dup(int(name)))
-        except OSError:  # not a socket, or closed meanwhile
+            fd = os.dup(int(name))
+        except OSError:  # closed meanwhile (the listing's own descriptor)
+            continue
+        try:
+            duplicate = socket.socket(fileno=fd)
+        except OSError:  # not a socket
+            os.close(fd)
             continue
         with duplicate:
             try:
