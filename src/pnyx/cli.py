@@ -167,25 +167,37 @@ def cmd_createsuperuser(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run granian, the production server, on the WSGI application, and one background worker
-    (`pnyx worker`) beside it unless `--no-worker`."""
+    """Run granian, the production server, on the WSGI application (see `pnyx.server`: it drains
+    requests on SIGTERM), and one background worker (`pnyx worker`) beside it unless
+    `--no-worker`."""
     if not 0 < args.port < 65536:
         raise PnyxError(f"port {args.port} is out of range")
     if args.workers < 1:
         raise PnyxError("--workers must be at least 1")
+    if not 0 <= args.drain <= 600:
+        raise PnyxError("--drain must be between 0 and 600 seconds")
     check_network_database()  # rather than serve every page as an error
-    command = [
-        sys.executable, "-m", "granian",
-        "--interface", "wsgi",
-        "--host", args.host,
-        "--port", str(args.port),
-        "--workers", str(args.workers),
-        "--blocking-threads", str(args.threads),
-        "--no-ws",
-        "pnyx.wsgi:application",
-    ]  # fmt: skip
     if args.reload:
-        command.insert(-1, "--reload")
+        command = [
+            sys.executable, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", args.host,
+            "--port", str(args.port),
+            "--workers", str(args.workers),
+            "--blocking-threads", str(args.threads),
+            "--no-ws",
+            "--reload",
+            "pnyx.wsgi:application",
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "pnyx.server",
+            "--host", args.host,
+            "--port", str(args.port),
+            "--workers", str(args.workers),
+            "--threads", str(args.threads),
+            "--drain", str(args.drain),
+        ]  # fmt: skip
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pnyx.settings")
     if args.no_worker:
         os.execv(sys.executable, command)
@@ -240,6 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--drain",
+        type=float,
+        default=2.0,
+        help="on SIGTERM, seconds to let accepted connections deliver their requests before "
+        "stopping; requests in progress are then finished (default 2)",
+    )
     serve.add_argument(
         "--reload", action="store_true", help="restart when the code changes (development)"
     )

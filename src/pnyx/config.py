@@ -7,6 +7,7 @@ one-line error before Django is set up.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,21 @@ def _seconds(name: str, default: int) -> int:
     return seconds
 
 
+_HEADER_NAME_RE = re.compile(r"[A-Za-z0-9-]+")
+HSTS_DEFAULT_SECONDS = 365 * 24 * 3600
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` -> Django's `SECURE_PROXY_SSL_HEADER`: (`HTTP_X_FORWARDED_PROTO`,
+    `https`). A request is taken as HTTPS only when this header says `https`."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not _HEADER_NAME_RE.fullmatch(value):
+        raise ConfigurationError(f"{name}={value!r} is not a header name (e.g. X-Forwarded-Proto)")
+    return ("HTTP_" + value.upper().replace("-", "_"), "https")
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -54,12 +70,26 @@ class Config:
     page_cache_seconds: int = 60
     # Seconds a process keeps a signed-in account and its site users' top-bar facts.
     account_cache_seconds: int = 10
+    # Behind a TLS-terminating proxy: the header it sets, as Django's SECURE_PROXY_SSL_HEADER;
+    # None trusts no header, so a client cannot claim HTTPS.
+    proxy_ssl_header: tuple[str, str] | None = None
+    # Served over HTTPS only: secure session and CSRF cookies, and HSTS for this long.
+    https: bool = False
+    hsts_seconds: int = 0
 
 
 def load_config() -> Config:
     """Read the environment. Does not touch the disk; see `prepare_data_dir` for that."""
     data_dir = Path(os.environ.get("PNYX_DATA_DIR") or Path.cwd() / "var").expanduser().absolute()
     network_url = os.environ.get("PNYX_DATABASE_URL") or f"sqlite:///{data_dir / 'network.sqlite3'}"
+    proxy_ssl_header = _proxy_ssl_header("PNYX_PROXY_SSL_HEADER")
+    https = _flag("PNYX_HTTPS")
+    if https and proxy_ssl_header is None:
+        # pnyx serve speaks plain HTTP: only the proxy's header can tell a request came over TLS.
+        raise ConfigurationError(
+            "PNYX_HTTPS=1 needs PNYX_PROXY_SSL_HEADER, the header your TLS-terminating proxy "
+            "sets (e.g. X-Forwarded-Proto)"
+        )
     return Config(
         data_dir=data_dir,
         network_database_url=network_url,
@@ -70,6 +100,9 @@ def load_config() -> Config:
         read_replica_urls=_list("PNYX_READ_REPLICA_URLS"),
         page_cache_seconds=_seconds("PNYX_PAGE_CACHE_SECONDS", 60),
         account_cache_seconds=_seconds("PNYX_ACCOUNT_CACHE_SECONDS", 10),
+        proxy_ssl_header=proxy_ssl_header,
+        https=https,
+        hsts_seconds=_seconds("PNYX_HSTS_SECONDS", HSTS_DEFAULT_SECONDS) if https else 0,
     )
 
 

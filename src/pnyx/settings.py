@@ -116,9 +116,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "pnyx.logfilters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
+    },
+    "loggers": {
+        # A Host header not in ALLOWED_HOSTS: answered 400, logged on one line.
+        "django.security.DisallowedHost": {"handlers": ["one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- HTTPS behind a TLS-terminating proxy (docs/operating.md) --------------------------------
+# PNYX_PROXY_SSL_HEADER names the header the proxy sets to `https`; unset, no header is trusted,
+# so a client cannot make absolute URLs say https:// by sending one. PNYX_HTTPS=1 (which needs
+# it) marks the session and CSRF cookies secure and sends HSTS (PNYX_HSTS_SECONDS) on HTTPS.
+SECURE_PROXY_SSL_HEADER = PNYX.proxy_ssl_header
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PNYX.https
+SECURE_HSTS_SECONDS = PNYX.hsts_seconds
 
 # Static files are served by WhiteNoise straight from the apps' static folders, so a new machine
 # needs no collectstatic step; they carry far-future cache headers in production.

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from pnyx.dumps.schema import Field, Table
+from pnyx.posts.rules import TAG_RULE, is_tag_name
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-TAG_MAX_LENGTH = 35
 TAGS_MAX_LENGTH = 300
 MAX_SHAPES = 256  # attribute sets a table's rows come in, each with its own converter
 
@@ -104,8 +104,8 @@ def split_tags(text: str) -> tuple[list[str], str]:
     else:
         raise BadValue(f"{text[:60]!r} is neither <a><b> nor |a|b|")
     for name in names:
-        if not name or len(name) > TAG_MAX_LENGTH or name != name.strip() or " " in name:
-            raise BadValue(f"holds the tag {name!r}, which is empty, too long or has spaces")
+        if not is_tag_name(name):  # the one rule: a page must be able to link to every tag
+            raise BadValue(f"holds the tag {name!r}, which is not a tag name: {TAG_RULE}")
     return names, form
 
 

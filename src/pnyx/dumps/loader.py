@@ -67,6 +67,7 @@ from pnyx.dumps.schema import (
 from pnyx.dumps.source import DumpSource
 from pnyx.dumps.xmlrows import read_rows
 from pnyx.network.models import Site
+from pnyx.posts.rules import TAG_RULE, is_tag_name
 from pnyx.render.mentions import Participant, conversation
 from pnyx.sites.paths import link_context, site_path
 
@@ -359,6 +360,8 @@ class DumpLoader:
     def load_tags(self) -> None:
         def keep(values: list[object]) -> bool:
             tag_id, name = int(str(values[0])), str(values[1])
+            if not is_tag_name(name):
+                raise RowProblem(f"TagName {name!r} is not a tag name: {TAG_RULE}")
             if name in self.tag_ids:
                 raise RowProblem(f"TagName {name!r} appears twice")
             self.tag_ids[name] = tag_id

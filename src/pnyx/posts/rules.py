@@ -8,6 +8,8 @@ Limits follow Stack Exchange's.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from pnyx.errors import ValidationError
 
@@ -16,7 +18,14 @@ BODY_MIN, BODY_MAX = 30, 30000
 COMMENT_MIN, COMMENT_MAX = 15, 600
 TAGS_MIN, TAGS_MAX = 1, 5
 TAG_MAX_LENGTH = 35
-TAG_RE = re.compile(r"^[a-z0-9][a-z0-9.#+-]*$")
+# Stack Exchange's tag characters: lowercase letters and digits, and . # + - with a place: a tag
+# starts with a letter, a digit or "." (.net) and ends with a letter, a digit, "#" or "+" (c#,
+# c++). Sites in other languages (ru, ja, es, pt) add their own letters, so any script's
+# lowercase or uncased letters, marks and decimal digits count as letters.
+TAG_SYMBOLS = ".#+-"
+_TAG_SHAPE_RE = re.compile(r"a|[a.][a.#+-]*[a#+]")
+_ASCII_TAG_RE = re.compile(r"[a-z0-9]|[a-z0-9.][a-z0-9.#+-]*[a-z0-9#+]")
+_TAG_LETTER_CATEGORIES = frozenset({"Ll", "Lm", "Lo", "Mn", "Mc", "Me", "Nd"})
 
 
 def _length(text: str) -> int:
@@ -45,13 +54,40 @@ def check_body(body: str, what: str = "Body") -> str:
     return body.strip("\n")
 
 
+def is_tag_name(name: str) -> bool:
+    """Whether `name`, as it stands, is a tag name (see `check_tag_name` for typed input)."""
+    if not 0 < len(name) <= TAG_MAX_LENGTH:
+        return False
+    if name.isascii():
+        return _ASCII_TAG_RE.fullmatch(name) is not None
+    return _is_unicode_tag_name(name)
+
+
+@lru_cache(maxsize=16384)  # a dump repeats each tag on every post that has it
+def _is_unicode_tag_name(name: str) -> bool:
+    shape = "".join(
+        c
+        if c in TAG_SYMBOLS
+        else "a"
+        if ("a" <= c <= "z" or "0" <= c <= "9" or unicodedata.category(c) in _TAG_LETTER_CATEGORIES)
+        else "?"
+        for c in name
+    )
+    return _TAG_SHAPE_RE.fullmatch(shape) is not None
+
+
+TAG_RULE = (
+    f"up to {TAG_MAX_LENGTH} lowercase letters, digits and the characters . # + - "
+    "(not first: # + -; not last: . -)"
+)
+
+
 def check_tag_name(name: str) -> str:
+    """The tag a person typed, in lower case and without surrounding space; the one rule for
+    tag names, which pages, forms and the importer share."""
     tag = name.strip().lower()
-    if not tag or len(tag) > TAG_MAX_LENGTH or not TAG_RE.match(tag):
-        raise ValidationError(
-            f"Tag {name!r} is not valid: use up to {TAG_MAX_LENGTH} lowercase letters, digits "
-            "and the characters . # + -"
-        )
+    if not is_tag_name(tag):
+        raise ValidationError(f"Tag {name!r} is not valid: use {TAG_RULE}")
     return tag
 
 

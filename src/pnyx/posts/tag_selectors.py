@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 
 from pnyx.posts.models import PostTag, PostType, SiteUser, Tag
-from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
+from pnyx.posts.rules import is_tag_name
 
 TAG_SORTS: dict[str, tuple[str, ...]] = {
     "popular": ("-count", "name"),
@@ -62,7 +62,7 @@ class TagInfo:
 def get_tag(name: str) -> Tag | None:
     """The tag called `name` with its excerpt and wiki; None, without a query, for a name no tag
     can have (so odd characters in a URL are a 404, not a lookup)."""
-    if len(name) > TAG_MAX_LENGTH or not TAG_RE.match(name):
+    if not is_tag_name(name):
         return None
     return Tag.objects.filter(name=name).select_related("excerpt_post", "wiki_post").first()
 

@@ -1,5 +1,7 @@
 """Path converters for Stack Exchange's URLs."""
 
+from urllib.parse import unquote
+
 from django.urls import register_converter
 
 
@@ -16,15 +18,20 @@ class SignedIdConverter:
 
 
 class TagListConverter:
-    """`a+b` or `a b` in /questions/tagged/...; the characters tags may contain, nothing else."""
+    """`a+b` or `a b` in /questions/tagged/..., or one tag name in /tags/NAME/info.
 
-    regex = r"[^/]{1,200}"
+    Any stored name makes a link, so that one odd row (a name from before the importer checked
+    them) cannot fail a whole page: its `/` and `%` are percent-encoded within the segment, and
+    the view then answers 404 for a name the tag rule refuses.
+    """
+
+    regex = r"[^/]{0,200}"
 
     def to_python(self, value: str) -> str:
-        return value
+        return unquote(value)
 
     def to_url(self, value: str) -> str:
-        return value
+        return value.replace("%", "%25").replace("/", "%2F")
 
 
 _registered = False

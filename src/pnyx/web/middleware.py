@@ -12,12 +12,14 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
+from django.utils.encoding import escape_uri_path
 
 from pnyx.network.models import Site
 from pnyx.sites.context import activated
 from pnyx.sites.paths import SITE_URLCONF
 from pnyx.sites.registry import site_by_host, site_by_name
 from pnyx.sites.services import SITE_NAME_RE
+from pnyx.web.redirects import with_query
 
 
 class SiteMiddleware:
@@ -32,9 +34,10 @@ class SiteMiddleware:
                 site.url_prefix + "/"
             ):
                 # Stored HTML links use the /NAME/ form; on the site's own host drop the prefix.
-                target = request.path_info[len(site.url_prefix) :] or "/"
-                query = request.META.get("QUERY_STRING")
-                return HttpResponsePermanentRedirect(target + (f"?{query}" if query else ""))
+                # The path is decoded: escaped again, and with its leading slashes made one,
+                # so that `/NAME//evil.com` (or `%2F%2F`, a backslash, a tab) stays here.
+                rest = "/" + request.path_info[len(site.url_prefix) :].lstrip("/")
+                return HttpResponsePermanentRedirect(with_query(escape_uri_path(rest), request))
         else:
             first = request.path_info.split("/", 2)[1]
             if not SITE_NAME_RE.match(first):

@@ -32,6 +32,11 @@ urlpatterns = [
     path("questions/<id:question_id>", questions.question_redirect, name="question_short"),
     path("questions/<id:question_id>/", questions.question_redirect),
     path("questions/<id:question_id>/<str:slug>", thread.question_page, name="question"),
+    path(
+        "questions/<id:question_id>/<str:slug>/<id:answer_id>",
+        questions.answer_permalink,
+        name="answer_permalink",
+    ),
     path("q/<id:question_id>", questions.question_redirect, name="q"),
     path("q/<id:question_id>/<id:user_id>", questions.question_redirect),
     path("a/<id:answer_id>", questions.answer_redirect, name="a"),

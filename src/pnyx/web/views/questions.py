@@ -6,14 +6,20 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from pnyx.posts.models import Post
 from pnyx.posts.reader_selectors import reader_state
-from pnyx.posts.rules import TAG_MAX_LENGTH, TAG_RE
+from pnyx.posts.rules import is_tag_name
 from pnyx.posts.selectors import (
     DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
@@ -129,9 +135,7 @@ def tagged(request: HttpRequest, tags: str) -> HttpResponse:
 def _tag_names(tags: str) -> list[str]:
     """The tag names of `/questions/tagged/a+b` (or `a b`); [] when any is not a valid name."""
     names = list(dict.fromkeys(t.lower() for t in re.split(r"[+ ]", tags) if t))
-    if len(names) > MAX_TAGS or not all(
-        len(n) <= TAG_MAX_LENGTH and TAG_RE.match(n) for n in names
-    ):
+    if len(names) > MAX_TAGS or not all(is_tag_name(n) for n in names):
         return []
     return names
 
@@ -215,6 +219,17 @@ def answer_redirect(
     if answer is None or answer.parent is None:
         raise Http404("no such answer")
     return HttpResponseRedirect(f"{_question_url(answer.parent)}#{answer.id}")
+
+
+def answer_permalink(
+    request: HttpRequest, question_id: int, slug: str, answer_id: int
+) -> HttpResponse:
+    """Stack Exchange's answer permalink, `/questions/QID/slug/AID` (with `#AID`): the answer on
+    its question's page; 404 unless the answer is on that question and neither is deleted."""
+    answer = get_answer(answer_id)
+    if answer is None or answer.parent is None or answer.parent.id != question_id:
+        raise Http404("no such answer on this question")
+    return HttpResponsePermanentRedirect(f"{_question_url(answer.parent)}#{answer.id}")
 
 
 # The question page.

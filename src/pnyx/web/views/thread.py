@@ -40,6 +40,7 @@ from pnyx.web.personal import (
     personal_for,
     request_token,
 )
+from pnyx.web.redirects import with_query
 from pnyx.web.viewcounts import count_view
 from pnyx.web.viewer import Viewer
 
@@ -91,8 +92,7 @@ def question_page(request: HttpRequest, question_id: int, slug: str) -> HttpResp
         raise Http404("no such question")
     canonical = _question_path(question)
     if slug != (slugify_title(question.title) or "-"):
-        query = request.META.get("QUERY_STRING")
-        return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
+        return HttpResponsePermanentRedirect(with_query(canonical, request))
     return build(request, site, facts, viewer)
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 from pnyx.posts.models import PostType, SiteUser
@@ -35,6 +35,7 @@ from pnyx.sites.context import active_site
 from pnyx.sites.paths import link_context
 from pnyx.web import listing, params
 from pnyx.web.charts import reputation_chart
+from pnyx.web.redirects import with_query
 
 USER_LIST_TABS = [("reputation", "Reputation"), ("newusers", "New users")]
 USER_TABS = [
@@ -85,8 +86,7 @@ def user_redirect(request: HttpRequest, user_id: int, slug: str | None = None) -
     user = get_user(user_id)
     if user is None:
         raise Http404("no such user")
-    query = request.META.get("QUERY_STRING")
-    return redirect(_user_path(user) + (f"?{query}" if query else ""), permanent=True)
+    return HttpResponsePermanentRedirect(with_query(_user_path(user), request))
 
 
 def _website(url: str | None) -> str | None:
@@ -101,8 +101,7 @@ def user_page(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
         raise Http404("no such user")
     path = _user_path(user)
     if slug != slugify_name(user.display_name):
-        query = request.META.get("QUERY_STRING")
-        return redirect(path + (f"?{query}" if query else ""), permanent=True)
+        return HttpResponsePermanentRedirect(with_query(path, request))
     tab = listing.tab(request, tuple(key for key, _ in USER_TABS), "summary")
     context: dict[str, Any] = {
         "profile": user,
