@@ -7,8 +7,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import HistoryType, Post, PostHistory, PostTag, Tag
 from pnyx.posts.slugs import slugify_name, slugify_title
 from pnyx.sites.context import activated
@@ -21,8 +21,8 @@ ODD = ["odd/tag", "odd%2ftag", "Odd Tag?", "-odd#"]
 def odd_site(make_site):  # type: ignore[no-untyped-def]
     site = make_site()
     with activated(site):
-        asker = services.create_user("Odd Asker", at=datetime(2016, 1, 1, tzinfo=UTC))
-        question = services.ask_question(
+        asker = factories.create_user("Odd Asker", at=datetime(2016, 1, 1, tzinfo=UTC))
+        question = factories.ask_question(
             asker, "A question with an odd tag on it", BODY, ["ale"], at=datetime.now(UTC)
         )
         # What an older import could store: names the rule refuses, in the posts and the tags.

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.slugs import slugify_title
 from pnyx.sites.paths import site_path
 from pnyx.web.pagecache import CACHE_ALIAS, STATUS_HEADER
@@ -41,8 +41,8 @@ def assert_protected(response) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def question_path(site) -> str:  # type: ignore[no-untyped-def]
-    author = services.create_user("Header Reader")
-    question = services.ask_question(
+    author = factories.create_user("Header Reader")
+    question = factories.ask_question(
         author, "Which headers does a page carry?", "A body that is long enough to pass.", ["http"]
     )
     return site_path(site, "question", question.id, slugify_title(question.title))
