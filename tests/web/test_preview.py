@@ -16,9 +16,16 @@ CSRF = get_random_string(32)
 
 @pytest.fixture
 def browser() -> Client:
-    """A client that, like a browser, must send the CSRF token the form gave it."""
+    """A client that, like a browser, must send the CSRF token the form gave it (the secret
+    lives in the session: settings.CSRF_USE_SESSIONS)."""
+    from django.conf import settings
+    from django.middleware.csrf import CSRF_SESSION_KEY
+
     client = Client(enforce_csrf_checks=True)
-    client.cookies["csrftoken"] = CSRF
+    session = client.session
+    session[CSRF_SESSION_KEY] = CSRF
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
 
 
