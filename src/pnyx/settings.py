@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "pnyx.network",
     "pnyx.posts",
+    "pnyx.search",
     "pnyx.web",
 ]
 

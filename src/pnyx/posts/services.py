@@ -32,6 +32,7 @@ from pnyx.posts.slugs import slugify_name
 from pnyx.render.comments import render_comment
 from pnyx.render.markdown import render_post
 from pnyx.render.mentions import Participant, conversation
+from pnyx.search.index import update_posts
 from pnyx.sites.context import active_site
 from pnyx.sites.paths import link_context, site_path
 
@@ -154,6 +155,7 @@ def ask_question(
             ],
             str(uuid.uuid4()),
         )
+    update_posts(site, [question.id])
     return question
 
 
@@ -195,6 +197,7 @@ def post_answer(
         _record_history(
             answer, author, when, [(HistoryType.INITIAL_BODY, clean_body)], str(uuid.uuid4())
         )
+    update_posts(site, [answer.id])
     return answer
 
 
