@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from django.db import connections
 
 from pnyx.posts import services
@@ -29,8 +28,12 @@ def _terms(site) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 def test_asked_and_answered_posts_are_indexed_with_term_counts(site) -> None:  # type: ignore[no-untyped-def]
     asker = services.create_user("asker", at=START)
-    question = services.ask_question(asker, "How do I bottle stout at home?", BODY, ["stout"], at=START)
-    answer = services.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
+    question = services.ask_question(
+        asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
+    )
+    answer = services.post_answer(
+        question, asker, "Use crown caps and clean bottles, always.", at=START
+    )
     assert _indexed(site) == {question.id, answer.id}
     terms = _terms(site)
     assert terms[""] == 2
@@ -41,7 +44,9 @@ def test_asked_and_answered_posts_are_indexed_with_term_counts(site) -> None:  #
 
 def test_deleting_a_question_removes_it_and_its_answers_and_their_counts(site) -> None:  # type: ignore[no-untyped-def]
     asker = services.create_user("asker", at=START)
-    question = services.ask_question(asker, "How do I bottle stout at home?", BODY, ["stout"], at=START)
+    question = services.ask_question(
+        asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
+    )
     services.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
     other = services.ask_question(asker, "Which yeast for a porter?", BODY, ["porter"], at=START)
     Post.objects.filter(pk=question.pk).update(deletion_date=START)
@@ -58,7 +63,9 @@ def test_deleting_a_question_removes_it_and_its_answers_and_their_counts(site) -
 
 def test_an_edit_replaces_the_old_terms(site) -> None:  # type: ignore[no-untyped-def]
     asker = services.create_user("asker", at=START)
-    question = services.ask_question(asker, "How do I bottle stout at home?", BODY, ["stout"], at=START)
+    question = services.ask_question(
+        asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
+    )
     Post.objects.filter(pk=question.pk).update(title="Which hops suit a lager best?", tags="lager")
     index.update_posts(site, [question.id])
     terms = _terms(site)
@@ -68,7 +75,9 @@ def test_an_edit_replaces_the_old_terms(site) -> None:  # type: ignore[no-untype
 
 def test_rebuild_gives_the_same_index_and_keeps_changes_made_meanwhile(site) -> None:  # type: ignore[no-untyped-def]
     asker = services.create_user("asker", at=START)
-    question = services.ask_question(asker, "How do I bottle stout at home?", BODY, ["stout"], at=START)
+    question = services.ask_question(
+        asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
+    )
     services.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
     before = _terms(site)
     report = index.rebuild(site)

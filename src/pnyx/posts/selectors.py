@@ -37,6 +37,7 @@ from pnyx.posts.models import (
     SiteUser,
     Tag,
 )
+from pnyx.search.selectors import related_questions as search_related_questions
 
 # Question lists. Each sort is an ordering; "unanswered" and "frequent" also narrow the list.
 QUESTION_SORTS: dict[str, tuple[str, ...]] = {
@@ -318,7 +319,7 @@ def question_thread(question: Post, answer_sort: str = DEFAULT_ANSWER_SORT) -> T
         answer_sort=answer_sort,
     )
     _add_links(thread, states.get(question.id))
-    thread.related = related_questions(question)
+    thread.related = search_related_questions(question)
     return thread
 
 

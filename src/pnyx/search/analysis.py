@@ -124,16 +124,21 @@ def stem(word: str) -> str:
     return result
 
 
-def _unspaced(run: str, out: list[str]) -> None:
+def _unspaced(run: str, out: list[str], query: bool) -> None:
     if len(run) == 1:
         out.append(run)
         return
     out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    out.append(run[-1])
+    if not query:
+        out.append(run[-1])
 
 
-def words(text: str) -> list[str]:
-    """The words of `text`, folded but not stemmed, unspaced scripts in pairs (see module)."""
+def words(text: str, query: bool = False) -> list[str]:
+    """The words of `text`, folded but not stemmed, unspaced scripts in pairs (see module).
+
+    With `query`, a run of unspaced characters gives its pairs only (the phrase a stretch of
+    text is, wherever it stands in a longer run); one character alone stays a word, which a
+    query then takes as a prefix of the pairs it starts."""
     folded = fold(text)
     if folded.isascii():
         found = _ASCII_WORD.findall(folded)
@@ -151,15 +156,15 @@ def words(text: str) -> list[str]:
             if not part:
                 continue
             if index % 2:
-                _unspaced(part, out)
+                _unspaced(part, out, query)
             elif len(part) <= MAX_TERM_CHARS:
                 out.append(part)
     return out
 
 
-def terms(text: str) -> list[str]:
-    """The index terms of `text`, in order (a phrase is a run of them)."""
-    found = words(text)
+def terms(text: str, query: bool = False) -> list[str]:
+    """The index terms of `text`, in order (a phrase is a run of them); see `words`."""
+    found = words(text, query)
     # Looked up in bulk: a Python loop per word would cost more than the rest of the analysis.
     for word in set(found).difference(_stems):
         stem(word)
@@ -172,6 +177,18 @@ def terms(text: str) -> list[str]:
 def is_unspaced(word: str) -> bool:
     """Whether a folded word is of a script written without spaces (its terms are pairs)."""
     return bool(_UNSPACED_RUN.fullmatch(word))
+
+
+def prefix_of(word: str) -> str:
+    """What a wildcard on `word` matches the start of: the part the word and its stem share
+    (the index holds stems: `bottles*` looks for terms starting with `bottl`)."""
+    stemmed = stem(word)
+    size = 0
+    for a, b in zip(word, stemmed, strict=False):
+        if a != b:
+            break
+        size += 1
+    return word[:size]
 
 
 # Terms that are not words.
