@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db import OperationalError
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,7 +33,7 @@ from pnyx.search.engines import (
     Result,
     engine_for,
 )
-from pnyx.search.query import Query, Text, parse
+from pnyx.search.query import Query, parse
 from pnyx.search.replica import search_alias
 from pnyx.search.timeouts import TooSlow, time_limit
 
@@ -287,43 +286,20 @@ def _questions_like(
     limit: int = SIMILAR_LIMIT,
 ) -> list[Post]:
     """Questions that share the most telling words of `title` (and `body_html`) and `tags`,
-    best first (2 queries: the terms' counts, then the ranked questions with their columns)."""
-    alias = search_alias(site)
-    engine = engine_for(alias)
-    words = analysis.terms(title, query=True)
+    best first (1 query)."""
+    engine = engine_for(search_alias(site))
+    words = list(dict.fromkeys(analysis.terms(title, query=True)))[:30]
     body = analysis.terms(_plain(body_html)[:5000], query=True) if body_html else []
-    candidates = list(dict.fromkeys([*words, *body]))[:400]
+    body_terms = [t for t in dict.fromkeys(body) if t not in words][:300]
     tag_terms = [analysis.tag_term(t) for t in tags]
-    if not candidates and not tag_terms:
+    if not words and not tag_terms and not body_terms:
         return []
     try:
         with time_limit(engine):
-            ids = engine.similar(
-                [w for w in candidates if w in set(words)],
-                [w for w in candidates if w not in set(words)],
-                tag_terms,
-                exclude,
-                limit,
-            )
+            found = engine.similar(words, body_terms, tag_terms, exclude, limit)
     except TooSlow:
         return []
-    posts = {
-        p.id: p
-        for p in Post.objects.using(alias)
-        .filter(id__in=ids, post_type=PostType.QUESTION, deletion_date__isnull=True)
-        .only(
-            "id",
-            "title",
-            "score",
-            "answer_count",
-            "accepted_answer_id",
-            "closed_date",
-            "post_type",
-            "deletion_date",
-            "creation_date",
-        )
-    }
-    return [posts[i] for i in ids if i in posts]
+    return [p for p in found if p.post_type == PostType.QUESTION and p.deletion_date is None]
 
 
 def similar_questions(site: Site, title: str, limit: int = SIMILAR_LIMIT) -> list[Post]:
@@ -394,14 +370,3 @@ def check_query_text(text: str) -> str:
     if len(text) > 20_000:
         raise ValidationError("That search is far too long: use fewer words.")
     return text
-
-
-__all__ = [
-    "OperationalError",
-    "SearchPage",
-    "Text",
-    "duplicate_candidates",
-    "related_questions",
-    "search",
-    "similar_questions",
-]

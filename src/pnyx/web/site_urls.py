@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from pnyx.search import views as search
 from pnyx.web.converters import register
 from pnyx.web.views import badges, crawlers, feeds, questions, tags, users
 from pnyx.web.views.revisions import revisions as revisions_page
@@ -38,6 +39,9 @@ urlpatterns = [
     path("sitemap.xml", crawlers.sitemap, name="sitemap"),
     path("sitemap-<int:number>.xml", crawlers.sitemap_page, name="sitemap_page"),
     path("robots.txt", crawlers.site_robots, name="robots"),
+    path("search", search.search, name="search"),
+    path("search/similar", search.similar, name="similar_questions"),
+    path("search/duplicates/<id:question_id>", search.duplicates, name="duplicate_candidates"),
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"
