@@ -305,8 +305,9 @@ class Engine:
         values = ", ".join([f"({p}, {p})"] * len(candidates))
         sql = (
             f"asking (term, kind) AS (VALUES {values}), "
-            "picked AS (SELECT term FROM ("
-            "SELECT t.term AS term, SUM(t.docs) OVER (ORDER BY c.kind, t.docs, t.term) AS running "
+            "picked AS (SELECT term, kind FROM ("
+            "SELECT t.term AS term, c.kind AS kind, "
+            "SUM(t.docs) OVER (ORDER BY c.kind, t.docs, t.term) AS running "
             "FROM asking c JOIN search_terms t ON t.term = c.term "
             f"WHERE t.docs >= 2) AS ranked WHERE running <= {int(self.SIMILAR_BUDGET)})"
         )
@@ -481,9 +482,17 @@ class SqliteEngine(Engine):
         picked, params = self._picked_sql(candidates)
         fields = ", ".join(f"p.{name}" for name in self.SIMILAR_FIELDS)
         # The MATCH string is made from the terms picked, in the same statement.
+        # A question qualifies by a word of its title or a tag; the other words add to its
+        # rank. With neither picked, the string is NULL and "-" matches nothing.
+        quoted = "'\"' || term || '\"'"
+        qualifying = (
+            f"CASE kind WHEN 0 THEN '{{title}} : ' || {quoted} "
+            f"WHEN 1 THEN '{{meta}} : ' || {quoted} END"
+        )
         match = (
-            "(SELECT '(' || COALESCE(group_concat('\"' || term || '\"', ' OR '), '\"-\"') "
-            "|| ') AND {meta} : \"is:q\"' FROM picked)"
+            f"(SELECT COALESCE('(' || group_concat({qualifying}, ' OR ') "
+            f"|| ') AND {{meta}} : \"is:q\" AND (' || group_concat({quoted}, ' OR ') || ')', "
+            "'\"-\"') FROM picked)"
         )
         sql = (
             f"WITH {picked} SELECT {fields} FROM {schema.FTS_TABLE} f "
@@ -614,9 +623,13 @@ class PostgresEngine(Engine):
     ) -> tuple[str, list[object]]:
         picked, params = self._picked_sql(candidates)
         fields = ", ".join(f"p.{name}" for name in self.SIMILAR_FIELDS)
+        qualifying = (
+            "CASE kind WHEN 0 THEN quote_literal(term) || ':A' WHEN 1 THEN quote_literal(term) END"
+        )
         asked = (
-            "asked AS (SELECT ('(' || COALESCE(string_agg(quote_literal(term), ' | '), "
-            "quote_literal('-')) || ') & ' || quote_literal('is:q'))::tsquery AS q FROM picked)"
+            f"asked AS (SELECT COALESCE('(' || string_agg({qualifying}, ' | ') || ') & ' || "
+            "quote_literal('is:q') || ' & (' || string_agg(quote_literal(term), ' | ') || ')', "
+            "quote_literal('-'))::tsquery AS q FROM picked)"
         )
         sql = (
             f"WITH {picked}, {asked} "

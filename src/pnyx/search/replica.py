@@ -4,7 +4,8 @@
 separated); each holds every site database of the primary under the same name, as streaming
 replication gives. A site on PostgreSQL then runs its searches (results, similar, related and
 duplicate questions) on one of them, chosen per process; a site on SQLite has no replica and
-searches its own file. Pages other than search read the primary as before.
+searches its own file. Pages other than search read the primary as before. Without a replica,
+a PostgreSQL site's searches still have a connection of their own, with a time limit.
 
 The database name comes from the site's current URL, so a site an import moved to a new
 database is searched in that one on the replica too, once replication has brought it there.
@@ -21,6 +22,7 @@ from django.db import connections
 
 from pnyx.dbconfig import database_settings
 from pnyx.network.models import Site
+from pnyx.search.timeouts import SECONDS
 
 _lock = threading.Lock()
 URL_KEY = "PNYX_DATABASE_URL"  # as in `pnyx.sites.registry`: the URL an alias was made for
@@ -34,25 +36,33 @@ def replica_url(server: str, site_url: str) -> str:
 
 
 def search_alias(site: Site) -> str:
-    """The connection alias search reads of `site` use: a replica's, or the site's own."""
+    """The connection alias search reads of `site` use.
+
+    SQLite: the site's own. PostgreSQL: a connection of its own, to a replica when one is
+    configured, else to the site's database, whose every statement has a time limit
+    (`timeouts.SECONDS`) set once when it connects, rather than per statement."""
     from pnyx.sites.registry import ensure_connection
 
     ensure_connection(site)
-    servers = settings.PNYX.read_replica_urls
-    if not servers or connections[site.db_alias].vendor != "postgresql":
+    if connections[site.db_alias].vendor != "postgresql":
         return site.db_alias
-    url = replica_url(servers[os.getpid() % len(servers)], site.database_url)
-    alias = f"{site.db_alias}_replica"
+    servers = settings.PNYX.read_replica_urls
+    url = site.database_url
+    if servers:
+        url = replica_url(servers[os.getpid() % len(servers)], site.database_url)
+    alias = f"{site.db_alias}_search"
     current = connections.settings.get(alias)
     if current is None or current.get(URL_KEY) != url:
         with _lock:
             current = connections.settings.get(alias)
             if current is None or current.get(URL_KEY) != url:
+                wanted = database_settings(url)
+                wanted["OPTIONS"] = {
+                    **wanted.get("OPTIONS", {}),
+                    "options": f"-c statement_timeout={int(SECONDS * 1000)}",
+                }
                 configured = connections.configure_settings(
-                    {
-                        "default": dict(connections.settings["default"]),
-                        alias: database_settings(url),
-                    }
+                    {"default": dict(connections.settings["default"]), alias: wanted}
                 )
                 configured[alias][URL_KEY] = url
                 connections.settings[alias] = configured[alias]
