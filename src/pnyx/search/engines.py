@@ -34,7 +34,7 @@ from pnyx.search.query import ME, THIS, Choice, Filters, Query, Text
 
 RANK_ALL = 20_000
 WINDOW = 2_000
-SCAN = 50_000
+SCAN = 20_000
 COUNT_CAP = 10_000
 COMMON_SHARE = 0.5
 COMMON_FROM_DOCS = 10_000
@@ -45,7 +45,9 @@ NOTHING = "-"
 SORTS = ("relevance", "newest", "active", "score")
 
 FIELD_COLUMNS = {"any": "title body code", "title": "title", "body": "body code", "code": "code"}
-FIELD_WEIGHTS = {"any": "ACD", "title": "A", "body": "CD", "code": "C"}
+# PostgreSQL weights: a word anywhere needs none (tags and links are terms no word can be), and
+# a query without weights or phrases is answered from the GIN index with no recheck of rows.
+FIELD_WEIGHTS = {"any": "", "title": "A", "body": "CD", "code": "C"}
 
 
 class NeedsContext(Exception):
@@ -240,14 +242,14 @@ class Engine:
             return Result([], 0, True, notes)
         if not plan.positive:
             return self._filtered(plan, sort, offset, limit, notes)
-        windowed = plan.estimate > RANK_ALL
-        low = None
-        if windowed:
-            low = self._nth_newest(plan, WINDOW)
-            if low is None:  # fewer matches than the window after all
-                windowed = False
+        low, windowed = None, False
+        if plan.estimate > RANK_ALL:
+            low, windowed = self._window_floor(plan)
         hits = self._ranked(plan, sort, offset, limit, low)
-        count, complete = self._count(plan, capped=plan.estimate > SCAN)
+        if plan.estimate > SCAN:
+            count, complete = self._count_newest(plan)
+        else:
+            count, complete = self._count(plan)
         result = Result(hits, count, complete, notes, windowed)
         if windowed and sort != "newest":
             result.notes.append(
@@ -328,13 +330,45 @@ class Engine:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def _nth_newest(self, plan: Plan, n: int) -> int | None:
+    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
+        """A subquery of the newest `SCAN` matches of the plan's text, as a column `id`."""
         raise NotImplementedError
+
+    def _window_floor(self, plan: Plan) -> tuple[int | None, bool]:
+        """The lowest id of the newest `WINDOW` matches that pass the filters, among the
+        newest `SCAN` matches; and whether the window is full (more may match)."""
+        newest, params = self._newest(plan)
+        where, filter_params = self.filter_sql(plan.filters)
+        passing = f" JOIN posts p ON p.id = c.id WHERE {' AND '.join(where)}" if where else ""
+        rows = self._rows(
+            f"SELECT MIN(id), COUNT(*) FROM (SELECT c.id AS id FROM ({newest}) c{passing} "
+            f"ORDER BY c.id DESC LIMIT {WINDOW}) w",
+            [*params, *filter_params],
+        )
+        low, found = rows[0]
+        return (int(low) if low is not None else None), int(found) >= WINDOW
+
+    def _count_newest(self, plan: Plan) -> tuple[int, bool]:
+        """The matches passing the filters among the newest `SCAN` (exact if there are no
+        more matches than that)."""
+        newest, params = self._newest(plan)
+        where, filter_params = self.filter_sql(plan.filters)
+        passes = " AND ".join(where) if where else "1 = 1"
+        rows = self._rows(
+            f"SELECT COUNT(*), SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) FROM ({newest}) c "
+            "LEFT JOIN posts p ON p.id = c.id",
+            [*params, *filter_params],
+        )
+        scanned, passed = int(rows[0][0]), int(rows[0][1] or 0)
+        if passed > COUNT_CAP:
+            return COUNT_CAP, False
+        return passed, scanned < SCAN
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         raise NotImplementedError
 
-    def _count(self, plan: Plan, capped: bool) -> tuple[int, bool]:
+    def _count(self, plan: Plan) -> tuple[int, bool]:
+        """Every match passing the filters, counted up to `COUNT_CAP`."""
         raise NotImplementedError
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
@@ -502,12 +536,12 @@ class SqliteEngine(Engine):
         )
         return sql, [*params, exclude or 0, limit]
 
-    def _nth_newest(self, plan: Plan, n: int) -> int | None:
-        base, params = self._base(plan, None)
-        rows = self._rows(
-            f"SELECT f.rowid {base} ORDER BY f.rowid DESC LIMIT 1 OFFSET %s", [*params, n - 1]
+    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
+        return (
+            f"SELECT rowid AS id FROM {schema.FTS_TABLE} WHERE {schema.FTS_TABLE} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {SCAN}",
+            [self.match(plan)],
         )
-        return int(rows[0][0]) if rows else None
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         base, params = self._base(plan, low)
@@ -530,24 +564,13 @@ class SqliteEngine(Engine):
         )
         return [Hit(int(post_id), float(rank_value)) for post_id, rank_value in rows]
 
-    def _count(self, plan: Plan, capped: bool) -> tuple[int, bool]:
-        where, params = self.filter_sql(plan.filters)
-        match = [self.match(plan)]
-        if capped:
-            inner = f"SELECT rowid FROM {schema.FTS_TABLE} WHERE {schema.FTS_TABLE} MATCH %s ORDER BY rowid DESC LIMIT {SCAN}"
-            sql = f"SELECT 1 FROM ({inner}) c"
-            if where:
-                sql += " JOIN posts p ON p.id = c.rowid WHERE " + " AND ".join(where)
-        else:
-            base, params_all = self._base(plan, None)
-            sql, match, params = f"SELECT 1 {base}", [], params_all
+    def _count(self, plan: Plan) -> tuple[int, bool]:
+        base, params = self._base(plan, None)
         rows = self._rows(
-            f"SELECT COUNT(*) FROM ({sql} LIMIT {COUNT_CAP + 1}) counted", [*match, *params]
+            f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) counted", params
         )
         count = int(rows[0][0])
-        if count > COUNT_CAP:
-            return COUNT_CAP, False
-        return count, not capped
+        return min(count, COUNT_CAP), count <= COUNT_CAP
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
         where, params = self.filter_sql(plan.filters)
@@ -596,9 +619,10 @@ class PostgresEngine(Engine):
         if isinstance(item, Choice):
             return "(" + " | ".join(f"'{t}'" for t in item.terms) + ")"
         weights = FIELD_WEIGHTS[item.field]
-        words = [f"'{t}':{weights}" for t in item.terms]
+        suffix = f":{weights}" if weights else ""
+        words = [f"'{t}'{suffix}" for t in item.terms]
         if item.prefix:
-            ends = [f"'{t}':{weights}" for t in part.expansions] or [f"'{NOTHING}'"]
+            ends = [f"'{t}'{suffix}" for t in part.expansions] or [f"'{NOTHING}'"]
             words[-1] = "(" + " | ".join(ends) + ")"
         return "(" + " <-> ".join(words) + ")"
 
@@ -640,12 +664,11 @@ class PostgresEngine(Engine):
         )
         return sql, [*params, exclude or 0, limit]
 
-    def _nth_newest(self, plan: Plan, n: int) -> int | None:
-        base, params = self._base(plan, None)
-        rows = self._rows(
-            f"SELECT d.id {base} ORDER BY d.id DESC LIMIT 1 OFFSET %s", [*params, n - 1]
+    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
+        return (
+            f"SELECT id FROM search_docs WHERE vec @@ %s::tsquery ORDER BY id DESC LIMIT {SCAN}",
+            [self.tsquery(plan)],
         )
-        return int(rows[0][0]) if rows else None
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         base, params = self._base(plan, low)
@@ -667,24 +690,13 @@ class PostgresEngine(Engine):
         )
         return [Hit(int(post_id), float(rank_value)) for post_id, rank_value in rows]
 
-    def _count(self, plan: Plan, capped: bool) -> tuple[int, bool]:
-        where, params = self.filter_sql(plan.filters)
-        if capped:
-            inner = (
-                f"SELECT id FROM search_docs WHERE vec @@ %s::tsquery ORDER BY id DESC LIMIT {SCAN}"
-            )
-            sql = f"SELECT 1 FROM ({inner}) c"
-            if where:
-                sql += " JOIN posts p ON p.id = c.id WHERE " + " AND ".join(where)
-            all_params: list[object] = [self.tsquery(plan), *params]
-        else:
-            base, all_params = self._base(plan, None)
-            sql = f"SELECT 1 {base}"
-        rows = self._rows(f"SELECT COUNT(*) FROM ({sql} LIMIT {COUNT_CAP + 1}) counted", all_params)
+    def _count(self, plan: Plan) -> tuple[int, bool]:
+        base, params = self._base(plan, None)
+        rows = self._rows(
+            f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) counted", params
+        )
         count = int(rows[0][0])
-        if count > COUNT_CAP:
-            return COUNT_CAP, False
-        return count, not capped
+        return min(count, COUNT_CAP), count <= COUNT_CAP
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
         where, params = self.filter_sql(plan.filters)
