@@ -24,7 +24,7 @@ two engines' answers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -125,7 +125,7 @@ class Engine:
     def plan(self, query: Query, context: Context | None = None) -> Plan:
         context = context or Context()
         filters = self._resolve(query.filters, context)
-        parts = [*query.texts, *query.choices]
+        parts = query.parts
         singles = sorted({t for p in parts for t in _exact_terms(p)})
         prefixes = sorted({p.terms[-1] for p in query.texts if p.prefix})
         docs, expansions, total = self._stats(singles, prefixes)
@@ -186,15 +186,18 @@ class Engine:
             plan.positive = kept
 
     def _resolve(self, filters: Filters, context: Context) -> Filters:
-        for name in ("user", "infavorites"):
-            if getattr(filters, name) == ME:
-                if context.user_id is None:
-                    raise NeedsContext(f"{name}:me")
-                filters = _replace(filters, **{name: context.user_id})
+        if filters.user == ME:
+            if context.user_id is None:
+                raise NeedsContext("user:me")
+            filters = replace(filters, user=context.user_id)
+        if filters.infavorites == ME:
+            if context.user_id is None:
+                raise NeedsContext("infavorites:me")
+            filters = replace(filters, infavorites=context.user_id)
         if filters.inquestion == THIS:
             if context.question_id is None:
                 raise NeedsContext("inquestion:this")
-            filters = _replace(filters, inquestion=context.question_id)
+            filters = replace(filters, inquestion=context.question_id)
         return filters
 
     def _stats(
@@ -325,7 +328,7 @@ class Engine:
 
     param = "%s"
 
-    def _rows(self, sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
@@ -458,12 +461,6 @@ def _exact_terms(item: Text | Choice) -> tuple[str, ...]:
     if isinstance(item, Text) and item.prefix:
         return item.terms[:-1]
     return item.terms
-
-
-def _replace(filters: Filters, **changes: object) -> Filters:
-    from dataclasses import replace
-
-    return replace(filters, **changes)
 
 
 ORDER_COLUMNS = {

@@ -99,12 +99,17 @@ class Query:
     notes: list[str] = field(default_factory=list)  # what was not read as written
 
     @property
+    def parts(self) -> list[Text | Choice]:
+        found: list[Text | Choice] = [*self.texts, *self.choices]
+        return found
+
+    @property
     def positive(self) -> list[Text | Choice]:
-        return [p for p in (*self.texts, *self.choices) if not p.negated]
+        return [p for p in self.parts if not p.negated]
 
     @property
     def negative(self) -> list[Text | Choice]:
-        return [p for p in (*self.texts, *self.choices) if p.negated]
+        return [p for p in self.parts if p.negated]
 
     def is_empty(self) -> bool:
         return not self.texts and not self.choices and self.filters.empty()

@@ -256,7 +256,8 @@ class Highlighter:
 
     @staticmethod
     def _render(text: str, spans: list[tuple[int, int]]) -> SafeString:
-        out, at = [], 0
+        out: list[str] = []
+        at = 0
         for a, b in spans:
             out.append(escape(text[at:a]))
             out.append(f"<mark>{escape(text[a:b])}</mark>")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from pnyx.network.models import Site
 from pnyx.posts.models import Post, PostType, Tag
 from pnyx.posts.selectors import get_question
 from pnyx.search import selectors
@@ -47,7 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
     user = getattr(request, "site_user", None)
     context = Context(user_id=user.id if user is not None else None, question_id=_this(request))
     found = selectors.search(
-        request.site,  # type: ignore[attr-defined]
+        _site(request),
         text,
         sort=sort,
         page=params.page_number(request),
@@ -96,6 +97,11 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _site(request: HttpRequest) -> Site:
+    site: Site = request.site  # type: ignore[assignment]
+    return site
+
+
 def _this(request: HttpRequest) -> int | None:
     """The question `inquestion:this` means: the one whose page the search was made from."""
     value = request.GET.get("this", "")
@@ -138,7 +144,7 @@ def _own_post_id(request: HttpRequest, address: str) -> int | None:
         host = (parts.hostname or "").lower()
     except ValueError:
         return None
-    site = request.site  # type: ignore[attr-defined]
+    site = _site(request)
     own_hosts = {request.get_host().rsplit(":", 1)[0].lower(), *site.hostnames}
     own_hosts |= {(urlsplit(origin).hostname or "").lower() for origin in site.origins}
     if host not in own_hosts:
@@ -171,7 +177,7 @@ def similar(request: HttpRequest) -> HttpResponse:
     """The questions closest to the title being typed: a fragment for the ask page (htmx), or
     a page of its own without JavaScript."""
     title = selectors.check_query_text(request.GET.get("title", ""))[:300]
-    questions = selectors.similar_questions(request.site, title)  # type: ignore[attr-defined]
+    questions = selectors.similar_questions(_site(request), title)
     fragment = request.headers.get("HX-Request") == "true"
     response = render(
         request,
