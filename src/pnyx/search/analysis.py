@@ -31,6 +31,7 @@ import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from urllib.parse import urlsplit
 
@@ -194,8 +195,14 @@ def prefix_of(word: str) -> str:
 # Terms that are not words.
 
 
+_PLAIN = re.compile(r"[a-z0-9.#+-]*")
+
+
 def _escape(text: str) -> str:
     """Lower-cased, with every character a term may not hold written as %XX (UTF-8)."""
+    text = text.lower()
+    if _PLAIN.fullmatch(text):
+        return text
     out = []
     for char in text.lower():
         if char.isalnum() or char in ".#+-":
@@ -205,27 +212,29 @@ def _escape(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=20_000)
 def tag_term(tag: str) -> str:
     return f"[{_escape(tag)}]"
 
 
-def url_terms(url: str) -> list[str]:
+@lru_cache(maxsize=20_000)
+def url_terms(url: str) -> tuple[str, ...]:
     """`url:HOST` for the link's host and each parent domain of two labels or more, and
     `url:HOST/SEGMENT...` for its first path segments; [] for a link without a host."""
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").rstrip(".")
     except ValueError:
-        return []
+        return ()
     if not host:
-        return []
+        return ()
     host = _escape(host.removeprefix("www."))
     labels = host.split(".")
     out = [f"url:{'.'.join(labels[i:])}" for i in range(max(1, len(labels) - 1))]
     segments = [_escape(s) for s in parts.path.split("/") if s][:MAX_URL_SEGMENTS]
     for depth in range(1, len(segments) + 1):
         out.append(f"url:{host}/{'/'.join(segments[:depth])}")
-    return out
+    return tuple(out)
 
 
 def url_query_term(value: str) -> str | None:
