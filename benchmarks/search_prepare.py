@@ -134,7 +134,13 @@ def prepare(name: str) -> dict[str, Any]:
         picks["phrase2"] = " ".join(words[1:3]) if len(words) > 3 else " ".join(words[:2])
         picks["phrase3"] = " ".join(words[:3])
         queries = [template.format(**picks) for template in TEMPLATES]
-        titles = [" ".join(str(q[1]).split()[:-1]) or str(q[1]) for q in sample[2:52]]
+        # Titles as an asker types them: the start of a real title, with a middling and a
+        # rare word (the synthetic dump's titles are mostly its commonest words).
+        middling, rare = by_kind["m"] or ["beer"], by_kind["r"] or ["beer"]
+        titles = [
+            " ".join([*str(q[1]).split()[:4], middling[i % len(middling)], rare[i % len(rare)]])
+            for i, q in enumerate(sample[2:52])
+        ]
         sizes = _sizes(cursor, connections[site.db_alias].vendor)
     return {"queries": queries, "titles": titles, "posts": total, **sizes}
 

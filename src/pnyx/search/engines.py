@@ -100,6 +100,12 @@ class Plan:
     total: int
     notes: list[str] = field(default_factory=list)
     nothing: bool = False  # a part no post holds: no need to ask
+    top_id: int = 0  # the highest id indexed
+
+    @property
+    def filters_sql(self) -> bool:
+        """Whether the filters make conditions on the posts (to be joined)."""
+        return not self.filters.empty()
 
     @property
     def estimate(self) -> int:
@@ -128,8 +134,8 @@ class Engine:
         parts = query.parts
         singles = sorted({t for p in parts for t in _exact_terms(p)})
         prefixes = sorted({p.terms[-1] for p in query.texts if p.prefix})
-        docs, expansions, total = self._stats(singles, prefixes)
-        plan = Plan([], [], filters, total)
+        docs, expansions, total, top_id = self._stats(singles, prefixes)
+        plan = Plan([], [], filters, total, top_id=top_id)
         for item in parts:
             part = self._part(item, docs, expansions, plan)
             (plan.negative if item.negated else plan.positive).append(part)
@@ -202,12 +208,14 @@ class Engine:
 
     def _stats(
         self, terms: list[str], prefixes: list[str]
-    ) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]], int]:
+    ) -> tuple[dict[str, int], dict[str, list[tuple[str, int]]], int, int]:
         """Document counts of `terms` and of the total; for each prefix, the terms it starts
         (the `MAX_EXPANSIONS + 1` most used among the first `EXPANSION_SCAN` in byte order)."""
         p = self.param
         selects = [
-            f"SELECT 0, term, docs FROM search_terms WHERE term IN ({', '.join([p] * (len(terms) + 1))})"
+            f"SELECT 0, term, docs FROM search_terms WHERE term IN "
+            f"({', '.join([p] * (len(terms) + 1))})",
+            "SELECT -1, '', MAX(id) FROM search_docs",
         ]
         params: list[object] = [TOTAL, *terms]
         for index, prefix in enumerate(prefixes):
@@ -220,14 +228,17 @@ class Engine:
             params += [prefix, prefix + "\U0010ffff"]
         docs: dict[str, int] = {}
         expansions: dict[str, list[tuple[str, int]]] = {prefix: [] for prefix in prefixes}
+        top_id = 0
         for group, term, count in self._rows(" UNION ALL ".join(selects), params):
-            if group == 0:
+            if group == -1:
+                top_id = int(count or 0)
+            elif group == 0:
                 docs[term] = int(count)
             else:
                 expansions[prefixes[group - 1]].append((term, int(count)))
         for found in expansions.values():
             found.sort(key=lambda pair: (-pair[1], pair[0].encode()))
-        return docs, expansions, docs.pop(TOTAL, 0)
+        return docs, expansions, docs.pop(TOTAL, 0), top_id
 
     # -- running
 
@@ -245,19 +256,19 @@ class Engine:
             return Result([], 0, True, notes)
         if not plan.positive:
             return self._filtered(plan, sort, offset, limit, notes)
-        low, windowed = None, False
+        low = None
         if plan.estimate > RANK_ALL:
-            low, windowed = self._window_floor(plan)
+            low = self._floor(plan, SCAN if plan.filters_sql else WINDOW)
+        windowed = low is not None
         hits = self._ranked(plan, sort, offset, limit, low)
-        if plan.estimate > SCAN:
-            count, complete = self._count_newest(plan)
-        else:
-            count, complete = self._count(plan)
+        count, complete = self._count(
+            plan, self._floor(plan, SCAN) if plan.estimate > SCAN else None
+        )
         result = Result(hits, count, complete, notes, windowed)
         if windowed and sort != "newest":
             result.notes.append(
-                f"So many posts match that only the newest {WINDOW:,} of them were ranked; "
-                "add words or tags to narrow the search."
+                "So many posts match that only the newest of them were ranked; add words or "
+                "tags to narrow the search."
             )
         return result
 
@@ -333,46 +344,51 @@ class Engine:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
 
-    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
-        """A subquery of the newest `SCAN` matches of the plan's text, as a column `id`."""
+    def _floor(self, plan: Plan, matches: int) -> int | None:
+        """The lowest id of the newest posts among which about `matches` posts match, from
+        the rarest part's share of all posts; None when that is every post.
+
+        A window of ids rather than of matches: both engines read a term's posts forward from
+        an id cheaply, where finding the newest matches first (FTS5 reads a term's whole list
+        to go backwards; PostgreSQL's GIN index has no order) costs as much as ranking them."""
+        if not plan.top_id or not plan.total:
+            return None
+        span = matches * plan.top_id // max(plan.estimate, 1)
+        floor = plan.top_id - span
+        return floor if floor > 0 else None
+
+    def _base(self, plan: Plan, low: int | None) -> tuple[str, list[object]]:
+        """FROM and WHERE of the matches that pass the filters (from id `low` on, if given)."""
         raise NotImplementedError
-
-    def _window_floor(self, plan: Plan) -> tuple[int | None, bool]:
-        """The lowest id of the newest `WINDOW` matches that pass the filters, among the
-        newest `SCAN` matches; and whether the window is full (more may match)."""
-        newest, params = self._newest(plan)
-        where, filter_params = self.filter_sql(plan.filters)
-        passing = f" JOIN posts p ON p.id = c.id WHERE {' AND '.join(where)}" if where else ""
-        rows = self._rows(
-            f"SELECT MIN(id), COUNT(*) FROM (SELECT c.id AS id FROM ({newest}) c{passing} "
-            f"ORDER BY c.id DESC LIMIT {WINDOW}) w",
-            [*params, *filter_params],
-        )
-        low, found = rows[0]
-        return (int(low) if low is not None else None), int(found) >= WINDOW
-
-    def _count_newest(self, plan: Plan) -> tuple[int, bool]:
-        """The matches passing the filters among the newest `SCAN` (exact if there are no
-        more matches than that)."""
-        newest, params = self._newest(plan)
-        where, filter_params = self.filter_sql(plan.filters)
-        passes = " AND ".join(where) if where else "1 = 1"
-        rows = self._rows(
-            f"SELECT COUNT(*), SUM(CASE WHEN {passes} THEN 1 ELSE 0 END) FROM ({newest}) c "
-            "LEFT JOIN posts p ON p.id = c.id",
-            [*params, *filter_params],
-        )
-        scanned, passed = int(rows[0][0]), int(rows[0][1] or 0)
-        if passed > COUNT_CAP:
-            return COUNT_CAP, False
-        return passed, scanned < SCAN
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         raise NotImplementedError
 
-    def _count(self, plan: Plan) -> tuple[int, bool]:
-        """Every match passing the filters, counted up to `COUNT_CAP`."""
-        raise NotImplementedError
+    def _count(self, plan: Plan, low: int | None) -> tuple[int, bool]:
+        """The matches passing the filters (from id `low` on, if given), counted up to
+        `COUNT_CAP`; whether that is all of them. One part alone, without filters, is
+        counted already: its document count."""
+        only = plan.positive[0] if len(plan.positive) == 1 else None
+        if (
+            only is not None
+            and not plan.negative
+            and not plan.filters_sql
+            and (
+                (isinstance(only.item, Choice) and len(only.item.terms) == 1)
+                or (
+                    isinstance(only.item, Text)
+                    and len(only.item.terms) == 1
+                    and not only.item.prefix
+                )
+            )
+        ):
+            return min(only.docs, COUNT_CAP), only.docs <= COUNT_CAP
+        base, params = self._base(plan, low)
+        rows = self._rows(
+            f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) counted", params
+        )
+        count = int(rows[0][0])
+        return min(count, COUNT_CAP), count <= COUNT_CAP and low is None
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
         raise NotImplementedError
@@ -533,15 +549,42 @@ class SqliteEngine(Engine):
         )
         return sql, [*params, exclude or 0, limit]
 
-    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
-        return (
-            f"SELECT rowid AS id FROM {schema.FTS_TABLE} WHERE {schema.FTS_TABLE} MATCH %s "
-            f"ORDER BY rowid DESC LIMIT {SCAN}",
-            [self.match(plan)],
+    def _ranked_window(
+        self, plan: Plan, base: str, params: list[object], offset: int, limit: int, low: int
+    ) -> list[Hit]:
+        """The window of a huge match set by relevance, without bm25: its first call reads
+        every post holding each word of the query, which at a million posts costs more than
+        the whole page may. Posts whose title holds the words come first, then by score."""
+        titled = [
+            f"{{title}} : {self._fts(part).split(' : ', 1)[1]}"
+            for part in plan.positive
+            if isinstance(part.item, Text) and part.item.field in ("any", "title")
+        ]
+        in_title = "0"
+        title_params: list[object] = []
+        if titled:
+            in_title = (
+                f"CASE WHEN f.rowid IN (SELECT rowid FROM {schema.FTS_TABLE} "
+                f"WHERE {schema.FTS_TABLE} MATCH %s AND rowid >= %s) THEN 1 ELSE 0 END"
+            )
+            title_params = [" AND ".join(titled), low]
+        if "JOIN posts" not in base:
+            base = base.replace(
+                f"FROM {schema.FTS_TABLE} f",
+                f"FROM {schema.FTS_TABLE} f JOIN posts p ON p.id = f.rowid",
+                1,
+            )
+        rows = self._rows(
+            f"SELECT f.rowid, {in_title} AS in_title {base} "
+            "ORDER BY in_title DESC, p.score DESC, f.rowid DESC LIMIT %s OFFSET %s",
+            [*title_params, *params, limit, offset],
         )
+        return [Hit(int(post_id), float(rank)) for post_id, rank in rows]
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         base, params = self._base(plan, low)
+        if sort == "relevance" and low is not None:
+            return self._ranked_window(plan, base, params, offset, limit, low)
         if sort == "relevance":
             weights = ", ".join(str(w) for w in schema.BM25_WEIGHTS)
             rank = f"bm25({schema.FTS_TABLE}, {weights})"
@@ -560,14 +603,6 @@ class SqliteEngine(Engine):
             [*params, limit, offset],
         )
         return [Hit(int(post_id), float(rank_value)) for post_id, rank_value in rows]
-
-    def _count(self, plan: Plan) -> tuple[int, bool]:
-        base, params = self._base(plan, None)
-        rows = self._rows(
-            f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) counted", params
-        )
-        count = int(rows[0][0])
-        return min(count, COUNT_CAP), count <= COUNT_CAP
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
         where, params = self.filter_sql(plan.filters)
@@ -661,12 +696,6 @@ class PostgresEngine(Engine):
         )
         return sql, [*params, exclude or 0, limit]
 
-    def _newest(self, plan: Plan) -> tuple[str, list[object]]:
-        return (
-            f"SELECT id FROM search_docs WHERE vec @@ %s::tsquery ORDER BY id DESC LIMIT {SCAN}",
-            [self.tsquery(plan)],
-        )
-
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         base, params = self._base(plan, low)
         if sort == "relevance":
@@ -686,14 +715,6 @@ class PostgresEngine(Engine):
             [*rank_params, *params, limit, offset],
         )
         return [Hit(int(post_id), float(rank_value)) for post_id, rank_value in rows]
-
-    def _count(self, plan: Plan) -> tuple[int, bool]:
-        base, params = self._base(plan, None)
-        rows = self._rows(
-            f"SELECT COUNT(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1}) counted", params
-        )
-        count = int(rows[0][0])
-        return min(count, COUNT_CAP), count <= COUNT_CAP
 
     def _filtered(self, plan: Plan, sort: str, offset: int, limit: int, notes: list[str]) -> Result:
         where, params = self.filter_sql(plan.filters)

@@ -184,7 +184,11 @@ def _items(engine: Engine, hits: list[Any], query: Query) -> list[Item]:
         .select_related("owner", "parent", "parent__owner")
         .only(
             *RESULT_FIELDS,
-            *(f"parent__{name}" for name in RESULT_FIELDS if "__" not in name),
+            *(
+                f"parent__{name}"
+                for name in RESULT_FIELDS
+                if "__" not in name and name != "body_html"
+            ),
             "parent__owner__id",
             "parent__owner__display_name",
             "parent__owner__reputation",
