@@ -9,10 +9,16 @@ The plan (the same on both engines, from the same counts):
   ranking and cost the most); the page says so.
 - A wildcard is the terms it starts, up to the 200 held by the most posts (one query finds
   them); the page says when there were more.
-- Ranking and counting read only what they need: when the query's rarest part is held by at
-  most `RANK_ALL` posts, every match is ranked and counted; beyond, the newest `WINDOW` matches
-  are ranked, and counting stops at `COUNT_CAP` (shown as "10,000+"), having looked at no more
-  than the newest `SCAN` matches.
+- Ranking and counting read only what they need. When the query's rarest part is held by at
+  most `RANK_ALL` posts, every match is ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL) and
+  counted up to `COUNT_CAP` ("10,000+" past it). Beyond, only the newest posts are looked at:
+  a window of ids in which about `WINDOW` posts match (`FILTERED_WINDOW` with filters, which
+  may pass few), from the rarest part's share of all posts; counting looks at a window of
+  about `SCAN` matches (a count short of the whole is shown with a "+"), except for one word
+  or tag alone, whose count is its document count.
+- On SQLite, relevance is bm25 only while the parts of the query are held by at most
+  `BM25_READS` posts together (bm25 reads them all first); beyond, posts whose title holds
+  the words come first, then by score.
 - Filters on a post's columns (score, dates, owner...) are conditions on `posts`, read as they
   are now: votes and views need no reindexing.
 
@@ -34,8 +40,12 @@ from pnyx.search.query import ME, THIS, Choice, Filters, Query, Text
 
 RANK_ALL = 20_000
 WINDOW = 2_000
-SCAN = 20_000
+SCAN = 10_000
+FILTERED_WINDOW = 8_000  # matches looked at for filters that may pass few of them
 COUNT_CAP = 10_000
+# bm25 reads every post holding each part of the query (for its weights) before ranking any:
+# past this many, the SQLite engine ranks by title and score instead (see `_ranked_window`).
+BM25_READS = 200_000
 COMMON_SHARE = 0.5
 COMMON_FROM_DOCS = 10_000
 MAX_EXPANSIONS = 200
@@ -101,6 +111,11 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     nothing: bool = False  # a part no post holds: no need to ask
     top_id: int = 0  # the highest id indexed
+
+    @property
+    def reads(self) -> int:
+        """The posts held by the query's parts, together: what bm25 reads to weigh them."""
+        return sum(part.docs for part in (*self.positive, *self.negative))
 
     @property
     def filters_sql(self) -> bool:
@@ -258,7 +273,7 @@ class Engine:
             return self._filtered(plan, sort, offset, limit, notes)
         low = None
         if plan.estimate > RANK_ALL:
-            low = self._floor(plan, SCAN if plan.filters_sql else WINDOW)
+            low = self._floor(plan, FILTERED_WINDOW if plan.filters_sql else WINDOW)
         windowed = low is not None
         hits = self._ranked(plan, sort, offset, limit, low)
         count, complete = self._count(
@@ -552,9 +567,10 @@ class SqliteEngine(Engine):
     def _ranked_window(
         self, plan: Plan, base: str, params: list[object], offset: int, limit: int, low: int
     ) -> list[Hit]:
-        """The window of a huge match set by relevance, without bm25: its first call reads
-        every post holding each word of the query, which at a million posts costs more than
-        the whole page may. Posts whose title holds the words come first, then by score."""
+        """Relevance without bm25, for a huge match set or common words: bm25's first call
+        reads every post holding each part of the query, which at a million posts costs more
+        than the whole page may. Posts whose title holds the words come first, then by
+        score."""
         titled = [
             f"{{title}} : {self._fts(part).split(' : ', 1)[1]}"
             for part in plan.positive
@@ -583,8 +599,8 @@ class SqliteEngine(Engine):
 
     def _ranked(self, plan: Plan, sort: str, offset: int, limit: int, low: int | None) -> list[Hit]:
         base, params = self._base(plan, low)
-        if sort == "relevance" and low is not None:
-            return self._ranked_window(plan, base, params, offset, limit, low)
+        if sort == "relevance" and (low is not None or plan.reads > BM25_READS):
+            return self._ranked_window(plan, base, params, offset, limit, low or 0)
         if sort == "relevance":
             weights = ", ".join(str(w) for w in schema.BM25_WEIGHTS)
             rank = f"bm25({schema.FTS_TABLE}, {weights})"
