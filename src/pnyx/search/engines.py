@@ -10,8 +10,9 @@ The plan (the same on both engines, from the same counts):
 - A wildcard is the terms it starts, up to the 200 held by the most posts (one query finds
   them); the page says when there were more.
 - Ranking and counting read only what they need. When the query's rarest part is held by at
-  most `RANK_ALL` posts, every match is ranked (bm25 on SQLite, ts_rank_cd on PostgreSQL) and
-  counted up to `COUNT_CAP` ("10,000+" past it). Beyond, only the newest posts are looked at:
+  most `RANK_ALL` posts (on PostgreSQL `WINDOW`), every match is ranked (bm25 on SQLite,
+  ts_rank_cd on PostgreSQL) and counted up to `COUNT_CAP` ("10,000+" past it). Beyond, only
+  the newest posts are looked at:
   a window of ids in which about `WINDOW` posts match (`FILTERED_WINDOW` with filters, which
   may pass few), from the rarest part's share of all posts; counting looks at a window of
   about `SCAN` matches (a count short of the whole is shown with a "+"), except for one word
@@ -134,6 +135,12 @@ class Engine:
     """Runs queries on one site's database (a Django connection alias)."""
 
     vendor = ""
+
+    # Match sets up to this size are ranked whole (see the module doc); read when searching,
+    # so that a test can make it small.
+    @property
+    def rank_all(self) -> int:
+        return RANK_ALL
 
     def __init__(self, alias: str) -> None:
         from django.db import connections
@@ -272,7 +279,7 @@ class Engine:
         if not plan.positive:
             return self._filtered(plan, sort, offset, limit, notes)
         low = None
-        if plan.estimate > RANK_ALL:
+        if plan.estimate > self.rank_all:
             low = self._floor(plan, FILTERED_WINDOW if plan.filters_sql else WINDOW)
         windowed = low is not None
         hits = self._ranked(plan, sort, offset, limit, low)
@@ -655,6 +662,12 @@ class SqliteEngine(Engine):
 class PostgresEngine(Engine):
     vendor = "postgresql"
 
+    @property
+    def rank_all(self) -> int:
+        # ts_rank_cd reads each candidate's tsvector (out of line when it is big): ranking
+        # more than a window's worth costs more than the page may.
+        return min(RANK_ALL, WINDOW)
+
     def tsquery(self, plan: Plan) -> str:
         expression = " & ".join(self._ts(part) for part in plan.positive)
         if plan.negative:
@@ -688,7 +701,7 @@ class PostgresEngine(Engine):
             sql += f" AND {condition}"
         return sql, [*all_params, *params]
 
-    SIMILAR_BUDGET = 5_000
+    SIMILAR_BUDGET = 2_000
 
     def _similar_sql(
         self, candidates: list[tuple[str, int]], exclude: int | None, limit: int
