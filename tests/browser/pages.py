@@ -43,4 +43,12 @@ MAIN_PAGES = [
     MainPage("beer-users", "/beer/users", ("beer",)),
     MainPage("beer-badges", "/beer/help/badges", ("beer",)),
     MainPage("beer-badge", "/beer/help/badges/Nice%20Answer", ("beer",)),
+    MainPage("beer-search", "/beer/search?q=taste+bottle", ("beer",)),
+    MainPage(
+        "beer-search-tags", "/beer/search?q=%5Bhops%5D+or+%5Bipa%5D+score:1&tab=score", ("beer",)
+    ),
+    MainPage(
+        "beer-similar", "/beer/search/similar?title=does+beer+taste+better+from+a+bottle", ("beer",)
+    ),
+    MainPage("beer-duplicates", "/beer/search/duplicates/518", ("beer",)),
 ]
