@@ -142,6 +142,10 @@ class Engine:
     def rank_all(self) -> int:
         return RANK_ALL
 
+    def window(self, plan: Plan) -> int:
+        """About how many matches a window of a huge match set holds."""
+        return FILTERED_WINDOW if plan.filters_sql else WINDOW
+
     def __init__(self, alias: str) -> None:
         from django.db import connections
 
@@ -280,7 +284,7 @@ class Engine:
             return self._filtered(plan, sort, offset, limit, notes)
         low = None
         if plan.estimate > self.rank_all:
-            low = self._floor(plan, FILTERED_WINDOW if plan.filters_sql else WINDOW)
+            low = self._floor(plan, self.window(plan))
         windowed = low is not None
         hits = self._ranked(plan, sort, offset, limit, low)
         count, complete = self._count(
@@ -667,6 +671,14 @@ class PostgresEngine(Engine):
         # ts_rank_cd reads each candidate's tsvector (out of line when it is big): ranking
         # more than a window's worth costs more than the page may.
         return min(RANK_ALL, WINDOW)
+
+    def window(self, plan: Plan) -> int:
+        # Each row of the window is matched against its tsvector, positions and all for a
+        # phrase (a common word's 256 of them): smaller windows than SQLite's, whose index
+        # answers the match itself.
+        size = min(WINDOW, FILTERED_WINDOW) if plan.filters_sql else WINDOW // 2
+        phrases = any(isinstance(p.item, Text) and len(p.item.terms) > 1 for p in plan.positive)
+        return size // 4 if phrases else size
 
     def tsquery(self, plan: Plan) -> str:
         expression = " & ".join(self._ts(part) for part in plan.positive)
