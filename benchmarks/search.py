@@ -64,6 +64,7 @@ class Figures:
     similar_p50_ms: float
     similar_p99_ms: float
     slowest: list[tuple[float, str]] = field(default_factory=list)
+    load: str = ""  # the machine's load average while the queries ran
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -178,6 +179,7 @@ def measure(dump: str, folder: Path, backend: str, keep: Path, rounds: int) -> F
     with running_server(Path(sys.executable).parent / "pnyx", env, log, workers=2) as base:
         timed = _measure(base, paths, {"Cookie": COOKIE}, rounds)
         similar = _measure(base, titles, {"Cookie": COOKIE, "HX-Request": "true"}, rounds)
+        load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     latencies = [ms for ms, _ in timed]
     by_query: dict[str, list[float]] = {}
     for ms, path in timed:
@@ -196,6 +198,7 @@ def measure(dump: str, folder: Path, backend: str, keep: Path, rounds: int) -> F
         similar_p50_ms=_percentile([ms for ms, _ in similar], 0.5),
         similar_p99_ms=_percentile([ms for ms, _ in similar], 0.99),
         slowest=slowest,
+        load=load,
     )
     print(
         f"  {backend}: search p50 {figures.p50_ms:.1f} ms, p99 {figures.p99_ms:.1f} ms; "
@@ -222,8 +225,8 @@ def markdown(results: list[Figures], command: str, started: str) -> str:
         "the search index (SQLite: `dbstat`; PostgreSQL: `pg_total_relation_size`); text: titles",
         "and bodies of the indexed posts, as stored (HTML).",
         "",
-        "| dump | backend | posts indexed | search p50 | search p99 | similar p50 | similar p99 | reindex | index / text |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| dump | backend | posts indexed | search p50 | search p99 | similar p50 | similar p99 | reindex | index / text | load average |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         reindex = f"{r.reindex_s:.0f} s" if r.reindex_s is not None else "-"
@@ -231,7 +234,7 @@ def markdown(results: list[Figures], command: str, started: str) -> str:
             f"| {r.dump} | {r.backend} | {r.posts:,} | {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | "
             f"{r.similar_p50_ms:.1f} ms | {r.similar_p99_ms:.1f} ms | {reindex} | "
             f"{r.index_bytes / 1e6:,.0f} MB / {r.text_bytes / 1e6:,.0f} MB "
-            f"({r.index_bytes / max(r.text_bytes, 1):.0%}) |"
+            f"({r.index_bytes / max(r.text_bytes, 1):.0%}) | {r.load} |"
         )
     lines += [
         "",
