@@ -65,6 +65,7 @@ class Figures:
     similar_p99_ms: float
     slowest: list[tuple[float, str]] = field(default_factory=list)
     load: str = ""  # the machine's load average while the queries ran
+    cpu_ms: float = 0.0  # the server's CPU time per search request (mean, warm-up included)
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -146,6 +147,25 @@ def _get(connection: http.client.HTTPConnection, path: str, headers: dict[str, s
     return elapsed
 
 
+def _server_cpu_seconds(port: int) -> float:
+    """CPU time used so far by the server on `port`: every process of its session (granian
+    and its workers), from /proc; the database server's own time (PostgreSQL) is not in it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    sessions: set[str] = set()
+    stats: dict[str, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if f"--port\x00{port}\x00".encode() in (entry / "cmdline").read_bytes():
+                sessions.add(fields[3])
+        except OSError:
+            continue
+        stats[entry.name] = fields
+    return sum((int(f[11]) + int(f[12])) / ticks for f in stats.values() if f[3] in sessions)
+
+
 def _measure(
     base: str, paths: list[str], headers: dict[str, str], rounds: int
 ) -> list[tuple[float, str]]:
@@ -177,7 +197,10 @@ def measure(dump: str, folder: Path, backend: str, keep: Path, rounds: int) -> F
     env["PNYX_PAGE_CACHE_SECONDS"] = "0"
     log = keep / f"serve-{key}.log"
     with running_server(Path(sys.executable).parent / "pnyx", env, log, workers=2) as base:
+        port = urlsplit(base).port or 80
+        before = _server_cpu_seconds(port)
         timed = _measure(base, paths, {"Cookie": COOKIE}, rounds)
+        cpu_ms = (_server_cpu_seconds(port) - before) * 1000 / (len(timed) + len(paths))
         similar = _measure(base, titles, {"Cookie": COOKIE, "HX-Request": "true"}, rounds)
         load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     latencies = [ms for ms, _ in timed]
@@ -199,6 +222,7 @@ def measure(dump: str, folder: Path, backend: str, keep: Path, rounds: int) -> F
         similar_p99_ms=_percentile([ms for ms, _ in similar], 0.99),
         slowest=slowest,
         load=load,
+        cpu_ms=cpu_ms,
     )
     print(
         f"  {backend}: search p50 {figures.p50_ms:.1f} ms, p99 {figures.p99_ms:.1f} ms; "
@@ -225,13 +249,14 @@ def markdown(results: list[Figures], command: str, started: str) -> str:
         "the search index (SQLite: `dbstat`; PostgreSQL: `pg_total_relation_size`); text: titles",
         "and bodies of the indexed posts, as stored (HTML).",
         "",
-        "| dump | backend | posts indexed | search p50 | search p99 | similar p50 | similar p99 | reindex | index / text | load average |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| dump | backend | posts indexed | search p50 | search p99 | server CPU per search | similar p50 | similar p99 | reindex | index / text | load average |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         reindex = f"{r.reindex_s:.0f} s" if r.reindex_s is not None else "-"
         lines.append(
             f"| {r.dump} | {r.backend} | {r.posts:,} | {r.p50_ms:.1f} ms | {r.p99_ms:.1f} ms | "
+            f"{r.cpu_ms:.1f} ms | "
             f"{r.similar_p50_ms:.1f} ms | {r.similar_p99_ms:.1f} ms | {reindex} | "
             f"{r.index_bytes / 1e6:,.0f} MB / {r.text_bytes / 1e6:,.0f} MB "
             f"({r.index_bytes / max(r.text_bytes, 1):.0%}) | {r.load} |"
