@@ -10,7 +10,7 @@ PORT ?= 8000
 PNYX_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PNYX_TEST_POSTGRES_URL
 
-.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench bench-import clean
+.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench bench-import bench-search clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ bench: install
 # SQLite and PostgreSQL; writes the "Dump import" section of docs/benchmarks.md.
 bench-import: install
 	$(BIN)/python -m benchmarks.dumps.bench_import
+
+# Search latency through HTTP (50 queries, similar questions), reindex time and index size on
+# beer and the synthetic dump (BENCH_SEARCH_POSTS, default 1M), SQLite and PostgreSQL; writes the
+# "Search" section of docs/benchmarks.md. Imported sites are kept in var/bench-search.
+bench-search: install
+	$(BIN)/python -m benchmarks.search
 
 clean:
 	rm -rf $(VENV) var

@@ -352,6 +352,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pnyx.dumps import cli as dumps_cli
 
     dumps_cli.add_commands(commands)
+    from pnyx.search import cli as search_cli
+
+    search_cli.add_commands(commands)
     return parser
 
 

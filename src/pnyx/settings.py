@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "pnyx.network",
     "pnyx.posts",
+    "pnyx.search",
     "pnyx.web",
     # Accounts (see the section below). pnyx.accounts comes before allauth so that its templates
     # replace allauth's.

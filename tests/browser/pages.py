@@ -50,4 +50,12 @@ MAIN_PAGES = [
     MainPage("beer-badge", "/beer/help/badges/Nice%20Answer", ("beer",)),
     # The post editor, on a page that exists only in the tests (conftest.editor_page).
     MainPage("editor", "/politics/-/test/editor", ("politics", "editor_page")),
+    MainPage("beer-search", "/beer/search?q=taste+bottle", ("beer",)),
+    MainPage(
+        "beer-search-tags", "/beer/search?q=%5Bhops%5D+or+%5Bipa%5D+score:1&tab=score", ("beer",)
+    ),
+    MainPage(
+        "beer-similar", "/beer/search/similar?title=does+beer+taste+better+from+a+bottle", ("beer",)
+    ),
+    MainPage("beer-duplicates", "/beer/search/duplicates/518", ("beer",)),
 ]

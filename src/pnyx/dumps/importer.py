@@ -48,6 +48,7 @@ from pnyx.dumps.source import DumpSource, open_dump
 from pnyx.errors import ValidationError
 from pnyx.network.models import Site
 from pnyx.posts.models import Post, SiteUser
+from pnyx.search.index import fill_import
 from pnyx.sites import registry
 from pnyx.sites.context import activated
 from pnyx.sites.services import check_origin, check_site_name, default_database_url
@@ -232,6 +233,7 @@ def _load(
                 others = {item.table for item in deferred} - loaded
                 build(db, deferred, tuple(others), kinds=("index",))
             loader.finish(result.comments_with_mentions)
+        fill_import(db, reporter)  # the search index, once every post is in
         # After the replies' UPDATE: an SQLite trigger would fire once per row.
         build(db, deferred, tuple({item.table for item in deferred}), kinds=("trigger",))
         db.reset_sequences(SEQUENCE_TABLES)

@@ -37,6 +37,7 @@ from pnyx.posts.models import (
     Tag,
 )
 from pnyx.posts.querysets import live_questions
+from pnyx.search.selectors import related_questions as search_related_questions
 
 # Question lists. Each sort is an ordering; "unanswered" and "frequent" also narrow the list.
 QUESTION_SORTS: dict[str, tuple[str, ...]] = {
@@ -327,7 +328,7 @@ def question_thread(
         answer_sort=answer_sort,
     )
     _add_links(thread, states.get(question.id))
-    thread.related = related_questions(question)
+    thread.related = search_related_questions(question)
     return thread
 
 

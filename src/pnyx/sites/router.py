@@ -8,7 +8,7 @@ from django.db.models import Model
 
 from pnyx.sites.context import active_site
 
-SITE_APP_LABELS = frozenset({"posts"})
+SITE_APP_LABELS = frozenset({"posts", "search"})
 
 
 def _is_site_model(model: type[Model]) -> bool:

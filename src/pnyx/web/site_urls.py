@@ -3,6 +3,7 @@
 from django.urls import path
 
 from pnyx.accounts.urls import account_urlpatterns, site_account_urlpatterns
+from pnyx.search import views as search
 from pnyx.web.converters import register
 from pnyx.web.views import (
     asking,
@@ -75,6 +76,9 @@ urlpatterns = [
     # Sign-up, log-in, the account pages, joining the site and editing one's profile.
     *account_urlpatterns,
     *site_account_urlpatterns,
+    path("search", search.search, name="search"),
+    path("search/similar", search.similar, name="similar_questions"),
+    path("search/duplicates/<id:question_id>", search.duplicates, name="duplicate_candidates"),
 ]
 
 handler404 = "pnyx.web.views.errors.not_found"
