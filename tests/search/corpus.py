@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pnyx.posts import services
+from tests import factories
+
 from pnyx.posts.models import LinkType, Post, PostLink, SiteUser, Vote, VoteType
 from pnyx.search.index import update_posts
 from pnyx.sites.context import active_site
@@ -27,20 +28,20 @@ class Corpus:
 
 
 def load() -> Corpus:
-    asker = services.create_user("Asker", at=EARLY)
-    helper = services.create_user("Helper", at=EARLY)
+    asker = factories.create_user("Asker", at=EARLY)
+    helper = factories.create_user("Helper", at=EARLY)
     posts: dict[str, Post] = {}
 
     def ask(name: str, title: str, body: str, tags: list[str], **columns: object) -> Post:
         author = columns.pop("author", asker)
         at = columns.pop("at", AT)
-        post = services.ask_question(author, title, body, tags, at=at)  # type: ignore[arg-type]
+        post = factories.ask_question(author, title, body, tags, at=at)  # type: ignore[arg-type]
         posts[name] = post
         return post
 
     def answer(name: str, question: str, body: str, **columns: object) -> Post:
         author = columns.pop("author", helper)
-        post = services.post_answer(posts[question], author, body, at=AT)  # type: ignore[arg-type]
+        post = factories.post_answer(posts[question], author, body, at=AT)  # type: ignore[arg-type]
         posts[name] = post
         return post
 

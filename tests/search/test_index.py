@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.db import connections
+from tests import factories
 
-from pnyx.posts import services
 from pnyx.posts.models import Post
 from pnyx.search import index
 
@@ -27,11 +27,11 @@ def _terms(site) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def test_asked_and_answered_posts_are_indexed_with_term_counts(site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("asker", at=START)
-    question = services.ask_question(
+    asker = factories.create_user("asker", at=START)
+    question = factories.ask_question(
         asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
     )
-    answer = services.post_answer(
+    answer = factories.post_answer(
         question, asker, "Use crown caps and clean bottles, always.", at=START
     )
     assert _indexed(site) == {question.id, answer.id}
@@ -43,12 +43,12 @@ def test_asked_and_answered_posts_are_indexed_with_term_counts(site) -> None:  #
 
 
 def test_deleting_a_question_removes_it_and_its_answers_and_their_counts(site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("asker", at=START)
-    question = services.ask_question(
+    asker = factories.create_user("asker", at=START)
+    question = factories.ask_question(
         asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
     )
-    services.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
-    other = services.ask_question(asker, "Which yeast for a porter?", BODY, ["porter"], at=START)
+    factories.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
+    other = factories.ask_question(asker, "Which yeast for a porter?", BODY, ["porter"], at=START)
     Post.objects.filter(pk=question.pk).update(deletion_date=START)
     index.update_posts(site, [question.id])
     assert _indexed(site) == {other.id}
@@ -62,8 +62,8 @@ def test_deleting_a_question_removes_it_and_its_answers_and_their_counts(site) -
 
 
 def test_an_edit_replaces_the_old_terms(site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("asker", at=START)
-    question = services.ask_question(
+    asker = factories.create_user("asker", at=START)
+    question = factories.ask_question(
         asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
     )
     Post.objects.filter(pk=question.pk).update(title="Which hops suit a lager best?", tags="lager")
@@ -74,11 +74,11 @@ def test_an_edit_replaces_the_old_terms(site) -> None:  # type: ignore[no-untype
 
 
 def test_rebuild_gives_the_same_index_and_keeps_changes_made_meanwhile(site) -> None:  # type: ignore[no-untyped-def]
-    asker = services.create_user("asker", at=START)
-    question = services.ask_question(
+    asker = factories.create_user("asker", at=START)
+    question = factories.ask_question(
         asker, "How do I bottle stout at home?", BODY, ["stout"], at=START
     )
-    services.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
+    factories.post_answer(question, asker, "Use crown caps and clean bottles, always.", at=START)
     before = _terms(site)
     report = index.rebuild(site)
     assert report.posts == 2

@@ -60,10 +60,10 @@ def test_sorts_change_the_order(client, site, corpus) -> None:  # type: ignore[n
 
 def test_numbered_pages_and_a_page_past_the_end(client, site, corpus) -> None:  # type: ignore[no-untyped-def]
     with activated(site):
-        from pnyx.posts import services
+        from tests import factories
 
         for i in range(20):
-            services.ask_question(
+            factories.ask_question(
                 corpus.asker,
                 f"Porter recipe number {i} for winter",
                 "A porter recipe body that is long enough.",

@@ -21,7 +21,7 @@ from django.utils.html import escape
 
 from pnyx.network.models import Site
 
-PARTS = ("title", "head", "body", "corner", "messages", "content", "sidebar")
+PARTS = ("title", "head", "body", "this", "corner", "messages", "content", "sidebar")
 _lock = threading.Lock()
 _frames: dict[tuple[int, str, str, str], list[str]] = {}
 

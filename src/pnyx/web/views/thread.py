@@ -145,6 +145,7 @@ def build(
         title=shell.title(title_text, site),
         head=_head(site, question, canonical, viewer),
         body=_body_attrs(request, viewer),
+        this=f'<input type="hidden" name="this" value="{question.id}">',
         corner=corner(personal, full_path=request.get_full_path()),
         messages=_messages(request),
         content="".join(content),
