@@ -10,7 +10,11 @@ PORT ?= 8000
 PNYX_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PNYX_TEST_POSTGRES_URL
 
-.PHONY: install run serve test lint typecheck test-sqlite test-postgres bench bench-import bench-search clean
+# Debian's Chromium drives the browser tests (Playwright launches /usr/bin/chromium); installed
+# here when the machine lacks it and we may (root), as `.ci/run` does.
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: install browser run serve test lint typecheck test-sqlite test-postgres bench bench-import bench-search clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +23,12 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+browser:
+	@[ -x $(CHROMIUM) ] || { [ "$$(id -u)" = 0 ] && { export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }; }; } || \
+		echo "make test: $(CHROMIUM) is absent and cannot be installed here (apt-get install chromium): the browser tests will be skipped"
 
 run: install
 	$(BIN)/pnyx migrate
@@ -33,10 +43,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test-sqlite: install
+test-sqlite: install browser
 	PNYX_TEST_BACKEND=sqlite $(BIN)/pytest -n 2 -q
 
-test-postgres: install
+test-postgres: install browser
 	@if $(BIN)/python -c "import psycopg,os; psycopg.connect(os.environ['PNYX_TEST_POSTGRES_URL'], connect_timeout=3).close()" 2>/dev/null; then \
 		PNYX_TEST_BACKEND=postgres $(BIN)/pytest -n 2 -q; \
 	else \
