@@ -6,6 +6,8 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
+from pnyx.web import viewcounts
+
 PREFIX = "/beer"
 
 
@@ -78,14 +80,19 @@ def test_biggest_thread_shows_every_answer_in_every_order(client, beer) -> None:
     assert sorted(newest) == sorted(by_score) and oldest == list(reversed(newest))
 
 
-def test_biggest_thread_runs_as_many_queries_as_a_small_one(client, beer) -> None:  # type: ignore[no-untyped-def]
+def test_biggest_thread_runs_as_many_queries_as_a_small_one(client, beer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Views are written every few seconds by whichever request comes next, and the Related
+    # sidebar is searched for once per question and then cached: neither is in these counts.
+    monkeypatch.setattr(viewcounts, "FLUSH_SECONDS", 3600.0)
     counts = []
     for path in ("/q/791", "/q/29", "/q/976"):
         target = client.get(PREFIX + path)["Location"]
+        assert client.get(target).status_code == 200
+        viewcounts.flush()
         with CaptureQueriesContext(connections[beer.db_alias]) as queries:
             assert client.get(target).status_code == 200
         counts.append(len(queries))
-    assert len(set(counts)) == 1, counts
+    assert len(set(counts)) == 1 and counts[0] > 0, counts
 
 
 def test_revisions_of_an_edited_question(client, beer) -> None:  # type: ignore[no-untyped-def]
