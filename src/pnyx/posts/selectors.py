@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -371,13 +372,17 @@ def top_comments(
     return dict(comments), totals
 
 
-def badge_counts(user_ids: set[int]) -> dict[int, BadgeCounts]:
-    """Gold, silver and bronze badge counts of each user (1 query, none without users)."""
-    if not user_ids:
+def badge_counts(user_ids: Iterable[int], *, using: str | None = None) -> dict[int, BadgeCounts]:
+    """Gold, silver and bronze badge counts of each of `user_ids`, zeros for a user without
+    badges (1 query, none without users), on the active site or the database `using`. The one
+    count of badges: the question page, the user list, the user page and the top bar use it."""
+    wanted = set(user_ids)
+    if not wanted:
         return {}
     counts: dict[int, dict[int, int]] = defaultdict(dict)
     rows = (
-        Badge.objects.filter(user_id__in=user_ids)
+        Badge.objects.using(using)
+        .filter(user_id__in=wanted)
         .order_by()
         .values_list("user_id", "badge_class")
         .annotate(n=Count("id"))
@@ -386,11 +391,11 @@ def badge_counts(user_ids: set[int]) -> dict[int, BadgeCounts]:
         counts[user_id][badge_class] = n
     return {
         user_id: BadgeCounts(
-            gold=by_class.get(BadgeClass.GOLD, 0),
-            silver=by_class.get(BadgeClass.SILVER, 0),
-            bronze=by_class.get(BadgeClass.BRONZE, 0),
+            gold=counts[user_id].get(BadgeClass.GOLD, 0),
+            silver=counts[user_id].get(BadgeClass.SILVER, 0),
+            bronze=counts[user_id].get(BadgeClass.BRONZE, 0),
         )
-        for user_id, by_class in counts.items()
+        for user_id in wanted
     }
 
 
