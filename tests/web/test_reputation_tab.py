@@ -237,3 +237,12 @@ def test_a_malformed_page_number_shows_the_first_page(client, site, thread, quer
 
 def test_an_unknown_users_reputation_tab_is_404(client, site) -> None:  # type: ignore[no-untyped-def]
     assert client.get(f"{site.url_prefix}/users/424242/nobody?tab=reputation").status_code == 404
+
+
+def test_the_graph_shows_a_change_on_the_users_first_day(client, site) -> None:  # type: ignore[no-untyped-def]
+    newcomer = factories.create_user("Newcomer", at=DAY1)
+    voter = factories.create_user("Voter", at=DAY1 - timedelta(days=5))
+    question = factories.ask_question(newcomer, "A question asked on the first day", BODY, "ale")
+    vote(site, question, voter, "up", DAY1 + timedelta(hours=1))
+    summary = page(client, site, newcomer, "")
+    assert "Reputation went from 1 on 2026-03-01 to 11 on 2026-03-02" in summary

@@ -12,7 +12,7 @@ queries whatever the length of the user's history.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -148,8 +148,9 @@ def reputation_graph(user: SiteUser, since: Coverage) -> list[tuple[date, int]]:
     earned = 0
     for row in rows:
         earned += rules.day_total(row["capped"] or 0, row["uncapped"] or 0)
-        day = row["day"]
-        if day < points[0][0]:  # an event dated before the history's start: start with it
-            points[0] = (day, points[0][1])
-        points.append((day, rules.total(since.start, earned)))
+        points.append((row["day"], rules.total(since.start, earned)))
+    if len(points) > 1 and points[1][0] <= points[0][0]:
+        # Changes on the history's first day: start the day before, so that the graph shows
+        # the step rather than beginning at the day's end.
+        points[0] = (points[1][0] - timedelta(days=1), points[0][1])
     return points
