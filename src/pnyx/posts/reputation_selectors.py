@@ -48,10 +48,10 @@ def coverage(user: SiteUser) -> Coverage:
     imported_at = (
         DumpImport.objects.order_by("-imported_at").values_list("imported_at", flat=True).first()
     )
-    imported = imported_at is not None and user.creation_date <= imported_at
     start = user.reputation_start if user.reputation_start is not None else user.reputation
-    since = imported_at.date() if imported and imported_at is not None else None
-    return Coverage(since=since or user.creation_date.date(), start=start, imported=imported)
+    if imported_at is not None and user.creation_date <= imported_at:
+        return Coverage(since=imported_at.date(), start=start, imported=True)
+    return Coverage(since=user.creation_date.date(), start=start, imported=False)
 
 
 @dataclass(frozen=True)
@@ -139,16 +139,16 @@ def reputation_page(
     return ReputationPage(page=current, days=list(days.values()), coverage=coverage(user))
 
 
-def reputation_graph(user: SiteUser, since: Coverage) -> list[tuple[date, int]]:
+def reputation_graph(user: SiteUser, covered: Coverage) -> list[tuple[date, int]]:
     """The user's reputation at the end of each day with changes, oldest first, after a first
     point at the start of the itemised history (1 query). The last point is the reputation the
     profile shows whenever the stored total agrees with the events (`pnyx reputation --check`)."""
     rows = rules.day_sums(ReputationEvent.objects.filter(user_id=user.id), "day").order_by("day")
-    points = [(since.since, rules.total(since.start, 0))]
+    points = [(covered.since, rules.total(covered.start, 0))]
     earned = 0
     for row in rows:
         earned += rules.day_total(row["capped"] or 0, row["uncapped"] or 0)
-        points.append((row["day"], rules.total(since.start, earned)))
+        points.append((row["day"], rules.total(covered.start, earned)))
     if len(points) > 1 and points[1][0] <= points[0][0]:
         # Changes on the history's first day: start the day before, so that the graph shows
         # the step rather than beginning at the day's end.
