@@ -213,7 +213,7 @@ def test_request_site_user(make_site, make_account) -> None:
         middleware(signed_in)
         assert seen["site_user"].id == joined.id
         assert signed_in.site_user is seen["site_user"]  # type: ignore[attr-defined]
-    assert len(on_site) == 2  # the user, and badge_counts
+    assert len(on_site) == 1  # the user with their badge counts
 
     at_root = RequestFactory().get("/", HTTP_COOKIE="sessionid=x")
     at_root.site = None  # type: ignore[attr-defined]

@@ -59,11 +59,10 @@ class SiteUserMiddleware:
 
     `request.site_user` is worked out on first use and kept for the request: None for a
     request without a session cookie (no query at all), for the network root, and for an
-    account that has not joined the site; otherwise two queries on the site's database, the
-    user and the count of their badges for the top bar (`badge_counts`), kept a few seconds
-    in this process (`pnyx.accounts.fastpath`). It is a real `SiteUser` or None (not a lazy
-    proxy), so `request.site_user is None` is a fair test. The attribute is a cached property
-    of the request's class, hence the subclass.
+    account that has not joined the site; otherwise one query on the site's database, which
+    also counts the user's badges for the top bar (`pnyx.posts.selectors.with_badge_counts`).
+    It is a real `SiteUser` or None (not a lazy proxy), so `request.site_user is None` is a
+    fair test. The attribute is a cached property of the request's class, hence the subclass.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

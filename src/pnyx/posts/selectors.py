@@ -16,12 +16,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
+    Value,
     Window,
 )
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber, Substr
 
 from pnyx.posts.history import NOTICE_TYPES, PostState, Revision, build_revisions, post_states
 from pnyx.posts.models import (
@@ -372,31 +375,46 @@ def top_comments(
     return dict(comments), totals
 
 
+def _badges_of_class(badge_class: int) -> Coalesce:
+    counted = (
+        Badge.objects.filter(user_id=OuterRef("id"), badge_class=badge_class)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_badge_counts(users: QuerySet[SiteUser]) -> QuerySet[SiteUser]:
+    """`users` with their badge counts, read back by `badge_counts_of`: the one count of
+    badges, in the same query as the users (the top bar reads its user this way)."""
+    return users.annotate(
+        badges_gold=_badges_of_class(BadgeClass.GOLD),
+        badges_silver=_badges_of_class(BadgeClass.SILVER),
+        badges_bronze=_badges_of_class(BadgeClass.BRONZE),
+    )
+
+
+def badge_counts_of(user: SiteUser) -> BadgeCounts:
+    """The counts of a user read through `with_badge_counts`."""
+    return BadgeCounts(
+        gold=getattr(user, "badges_gold", 0),
+        silver=getattr(user, "badges_silver", 0),
+        bronze=getattr(user, "badges_bronze", 0),
+    )
+
+
 def badge_counts(user_ids: Iterable[int], *, using: str | None = None) -> dict[int, BadgeCounts]:
     """Gold, silver and bronze badge counts of each of `user_ids`, zeros for a user without
-    badges (1 query, none without users), on the active site or the database `using`. The one
-    count of badges: the question page, the user list, the user page and the top bar use it."""
+    badges (1 query, none without users), on the active site or the database `using`. The
+    question page, the user list and the user page use it; see `with_badge_counts`."""
     wanted = set(user_ids)
     if not wanted:
         return {}
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = (
-        Badge.objects.using(using)
-        .filter(user_id__in=wanted)
-        .order_by()
-        .values_list("user_id", "badge_class")
-        .annotate(n=Count("id"))
-    )
-    for user_id, badge_class, n in rows:
-        counts[user_id][badge_class] = n
-    return {
-        user_id: BadgeCounts(
-            gold=counts[user_id].get(BadgeClass.GOLD, 0),
-            silver=counts[user_id].get(BadgeClass.SILVER, 0),
-            bronze=counts[user_id].get(BadgeClass.BRONZE, 0),
-        )
-        for user_id in wanted
-    }
+    users = with_badge_counts(SiteUser.objects.using(using).filter(pk__in=wanted).only("id"))
+    found = {user.pk: badge_counts_of(user) for user in users}
+    return {user_id: found.get(user_id, BadgeCounts()) for user_id in wanted}
 
 
 SIDEBAR_POST_FIELDS = ("id", "title", "score", "post_type", "deletion_date", "answer_count")
