@@ -96,6 +96,34 @@ def test_association_bonus_shows_in_the_top_bar(make_site, make_account) -> None
     assert ">101<" in page
 
 
+def test_top_bar_shows_the_members_badge_counts(make_site, make_account) -> None:
+    from django.utils import timezone
+
+    from pnyx.posts.models import Badge, BadgeClass
+
+    site = make_site()
+    account = make_account("Badge Holder")
+    site_user = membership.ensure_site_user(account, site)
+    with activated(site):
+        Badge.objects.bulk_create(
+            Badge(user_id=site_user.pk, name=name, date=timezone.now(), badge_class=badge_class)
+            for name, badge_class in [
+                ("Famous Question", BadgeClass.GOLD),
+                ("Nice Answer", BadgeClass.SILVER),
+                ("Nice Answer", BadgeClass.SILVER),
+                ("Student", BadgeClass.BRONZE),
+            ]
+        )
+    client = Client()
+    log_in(client, account.email)
+    # A page drawn by the shell (the site home) and one drawn by a template (the user list).
+    for path in ("/", "/users"):
+        page = client.get(f"/{site.name}{path}").content.decode()
+        corner = page.split('class="topbar-user"')[1].split("</header>")[0]
+        for title in ("1 gold badge", "2 silver badges", "1 bronze badge"):
+            assert f'title="{title}"' in corner, (path, title)
+
+
 def test_concurrent_joins_make_one_site_user(make_site, make_account) -> None:
     site = make_site()
     account = make_account()
@@ -185,7 +213,7 @@ def test_request_site_user(make_site, make_account) -> None:
         middleware(signed_in)
         assert seen["site_user"].id == joined.id
         assert signed_in.site_user is seen["site_user"]  # type: ignore[attr-defined]
-    assert len(on_site) == 1
+    assert len(on_site) == 1  # the user with their badge counts
 
     at_root = RequestFactory().get("/", HTTP_COOKIE="sessionid=x")
     at_root.site = None  # type: ignore[attr-defined]

@@ -43,6 +43,7 @@ MAIN_PAGES = [
     MainPage("beer-revisions", "/beer/posts/518/revisions", ("beer",)),
     MainPage("beer-user", "/beer/users/112", ("beer",)),
     MainPage("beer-user-activity", "/beer/users/112/mdma?tab=activity", ("beer",)),
+    MainPage("beer-user-reputation", "/beer/users/112/mdma?tab=reputation", ("beer",)),
     MainPage("beer-tags", "/beer/tags", ("beer",)),
     MainPage("beer-tag-info", "/beer/tags/taste/info", ("beer",)),
     MainPage("beer-users", "/beer/users", ("beer",)),

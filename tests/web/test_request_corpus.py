@@ -168,6 +168,8 @@ PARAMETERS = _paths(
     "{P}/users/-1/community?tab=questions&sort=newest&page=99999999999",
     "{P}/users/-1/community?tab=activity",
     "{P}/users/-1/community?tab=badges",
+    "{P}/users/-1/community?tab=reputation&page=99999999999",
+    "{P}/users/-1/community?tab=reputation&page=%00",
     "{P}/help/badges?tab=gold&name=",
     "{P}/help/badges?name=",
     "{P}/help/badges?name=%20",

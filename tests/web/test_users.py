@@ -79,9 +79,9 @@ def test_summary_shows_profile_counts_top_posts_tags_badges_and_activity(client,
         ("bronze", "Student"),
         ("bronze", "Teacher"),
     ]
-    assert (
-        'role="img"' in body and '<title id="rep-chart-title">Reputation over time</title>' in body
-    )
+    # Made with 1000 reputation and no reputation events since: nothing itemised, no graph.
+    assert "(1000) is not itemised" in body and 'class="rep-chart"' not in body
+    assert f'href="{_user_url(small, 0, "?tab=reputation")}">All reputation changes' in body
     assert "commented" in body and "Thanks, this helps a lot." in body
     assert (
         f'href="http://testserver{small.site.url_prefix}/feeds/user/{small.users[0].id}"'
@@ -145,49 +145,16 @@ def test_unknown_user_is_404(client, small) -> None:  # type: ignore[no-untyped-
     assert client.get(f"{small.site.url_prefix}/users/999999/nobody").status_code == 404
 
 
-def test_reputation_graph_follows_votes(client, community) -> None:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    from tests import factories
-
-    from pnyx.posts.models import Vote, VoteType
-    from pnyx.sites.context import activated
-
-    built = community(0)
-    with activated(built.site):
-        author = built.users[0]
-        question = factories.ask_question(
-            author,
-            "A question that collects votes",
-            "x" * 40,
-            "ale",
-            at=datetime(2016, 1, 1, tzinfo=UTC),
-        )
-        Vote.objects.bulk_create(
-            [
-                Vote(
-                    post=question,
-                    vote_type=VoteType.UP,
-                    creation_date=datetime(2016, 1, 2, tzinfo=UTC),
-                )
-            ]
-            * 3
-            + [
-                Vote(
-                    post=question,
-                    vote_type=VoteType.DOWN,
-                    creation_date=datetime(2016, 2, 1, tzinfo=UTC),
-                )
-            ]
-        )
-    body = client.get(_user_url(built, 0)).content.decode()
-    # 1 + 3 * 10 = 31 on 2016-01-02, then 31 - 2 = 29 on 2016-02-01.
-    assert "to 29 on 2016-02-01, highest 31" in body
-
-
 def test_user_pages_run_a_fixed_number_of_queries(client, community, count_queries) -> None:  # type: ignore[no-untyped-def]
     small, large = community(3), community(40)
-    for query in ("", "?tab=answers", "?tab=questions", "?tab=badges", "?tab=activity"):
+    for query in (
+        "",
+        "?tab=answers",
+        "?tab=questions",
+        "?tab=badges",
+        "?tab=reputation",
+        "?tab=activity",
+    ):
         small_count = count_queries(
             client, small.site, _user_url(small, 0, query)[len(small.site.url_prefix) :]
         )
@@ -198,10 +165,11 @@ def test_user_pages_run_a_fixed_number_of_queries(client, community, count_queri
     for url in ("/users", "/users?tab=newusers&filter=Member"):
         assert count_queries(client, small.site, url) == count_queries(client, large.site, url)
     assert count_queries(client, large.site, "/users") == 3
-    # The user, post counts, badge counts, vote tallies, top answers, top questions, top tags,
-    # badges, latest posts, latest comments: no body or profile text is read lazily per row.
+    # The user, post counts, badge counts, the site's import (what the reputation history
+    # covers), reputation per day, top answers, top questions, top tags, badges, latest posts,
+    # latest comments: no body or profile text is read lazily per row.
     summary = _user_url(large, 0)[len(large.site.url_prefix) :]
-    assert count_queries(client, large.site, summary) == 10
+    assert count_queries(client, large.site, summary) == 11
 
 
 def test_short_user_link_keeps_the_tab(client, small) -> None:  # type: ignore[no-untyped-def]

@@ -60,9 +60,9 @@ class SiteUserMiddleware:
     `request.site_user` is worked out on first use and kept for the request: None for a
     request without a session cookie (no query at all), for the network root, and for an
     account that has not joined the site; otherwise one query on the site's database, which
-    also counts the user's badges for the top bar (`gold`, `silver`, `bronze`). It is a
-    real `SiteUser` or None (not a lazy proxy), so `request.site_user is None` is a fair test.
-    The attribute is a cached property of the request's class, hence the subclass.
+    also counts the user's badges for the top bar (`pnyx.posts.selectors.with_badge_counts`).
+    It is a real `SiteUser` or None (not a lazy proxy), so `request.site_user is None` is a
+    fair test. The attribute is a cached property of the request's class, hence the subclass.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -1,33 +1,28 @@
-"""How votes on a user's posts turn into reputation: the points of each event, and the
-estimate of an imported user's history that the user page's graph draws.
+"""The points of each reputation event and how a day's events add up.
 
 Pnyx records every change of reputation it makes as a `ReputationEvent` (see
-`pnyx.posts.actions.reputation`): the points below, per event, with the daily cap. For imported
-users the dump's figure is the starting point; what follows estimates their history before it.
+`pnyx.posts.actions.reputation`), with the points below, following Stack Exchange's current rules:
 
-The points follow Stack Exchange's current rules for the events a data dump keeps:
+- an up vote on an answer: +10; an up vote on a question: +10 as well (Stack Exchange gave +5
+  for question up votes until November 2019, then recomputed everyone's reputation with +10);
+- a down vote on a post: -2, and -1 to the voter for down-voting an answer;
+- the answer being accepted: +15, and +2 to the person who accepts it;
+- the association bonus: +100 on joining with 200 reputation on another site of the network;
+- up votes earn at most 200 points a day (the daily cap); the rest is not capped;
+- reputation never drops below 1.
 
-- an up vote on an answer: +10; an up vote on a question: +10 as well. Stack Exchange gave +5 for
-  question up votes until November 2019, then raised them to +10 and recomputed everyone's
-  reputation with the new value, so +10 is what a user's reputation reflects today;
-- a down vote on a post: -2;
-- the answer being accepted: +15;
-- a bounty awarded to an answer: the bounty's amount;
-- up votes earn at most 200 points a day (the daily cap); acceptance and bounties are not capped.
-
-A dump does not say who voted (so the voter's own -1 for down-voting an answer and the +2 for
-accepting an answer are unknown), nor keeps suggested edits or the association bonus; the graph
-is therefore an estimate from the votes and may differ from the stored `SiteUser.reputation`,
-which is what the page shows as the user's reputation.
+A data dump keeps only each user's total, not its history: for an imported user the dump's
+figure is the starting point (`SiteUser.reputation_start`) and only what happens on Pnyx is
+itemised (`pnyx.posts.reputation_selectors`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from typing import Any
 
-from pnyx.posts.models import PostType, ReputationKind, VoteType
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
+
+from pnyx.posts.models import PostType, ReputationEvent, ReputationKind
 
 UP_VOTE_ANSWER = 10
 UP_VOTE_QUESTION = 10
@@ -59,56 +54,26 @@ def total(start: int, earned: int) -> int:
     return max(STARTING_REPUTATION, start + earned)
 
 
-COUNTED_VOTE_TYPES = (VoteType.ACCEPTED, VoteType.UP, VoteType.DOWN, VoteType.BOUNTY_CLOSE)
-
-
-@dataclass(frozen=True)
-class VoteTally:
-    """Votes of one type on one kind of post on one day; `bounty` is the sum of bounty amounts."""
-
-    day: date
-    post_type: int
-    vote_type: int
-    count: int
-    bounty: int = 0
-
-
-def points(tally: VoteTally) -> tuple[int, int]:
-    """(points subject to the daily cap, points not subject to it) for one tally."""
-    if tally.vote_type == VoteType.UP:
-        per_vote = UP_VOTE_ANSWER if tally.post_type == PostType.ANSWER else UP_VOTE_QUESTION
-        return per_vote * tally.count, 0
-    if tally.vote_type == VoteType.DOWN:
-        return 0, DOWN_VOTE * tally.count
-    if tally.vote_type == VoteType.ACCEPTED and tally.post_type == PostType.ANSWER:
-        return 0, ACCEPTED * tally.count
-    if tally.vote_type == VoteType.BOUNTY_CLOSE and tally.post_type == PostType.ANSWER:
-        return 0, tally.bounty
-    return 0, 0
-
-
-def daily_changes(tallies: Iterable[VoteTally]) -> list[tuple[date, int]]:
-    """The reputation change of each day with votes, oldest first, with the daily cap applied."""
-    capped: dict[date, int] = {}
-    uncapped: dict[date, int] = {}
-    for tally in tallies:
-        cap_points, free_points = points(tally)
-        capped[tally.day] = capped.get(tally.day, 0) + cap_points
-        uncapped[tally.day] = uncapped.get(tally.day, 0) + free_points
-    return [
-        (day, min(capped[day], DAILY_CAP) + uncapped[day])
-        for day in sorted(capped.keys() | uncapped.keys())
-    ]
-
-
-def reputation_history(tallies: Iterable[VoteTally]) -> list[tuple[date, int]]:
-    """Reputation at the end of each day with votes, starting from the new user's 1 point.
-
-    Reputation never drops below 1, as on Stack Exchange.
-    """
-    total = STARTING_REPUTATION
-    history: list[tuple[date, int]] = []
-    for day, change in daily_changes(tallies):
-        total = max(STARTING_REPUTATION, total + change)
-        history.append((day, total))
-    return history
+def day_sums(
+    events: QuerySet[ReputationEvent], *by: str
+) -> QuerySet[ReputationEvent, dict[str, Any]]:
+    """`events` grouped by `by` (for example "user_id", "day"), each group with `capped` (the
+    up votes' points, before the cap), `uncapped` (the rest) and `n` (how many events).
+    Voided events are left out: they are worth nothing while their post is deleted."""
+    capped = [int(kind) for kind in CAPPED_KINDS]
+    return (
+        events.filter(voided=False)
+        .order_by()
+        .values(*by)
+        .annotate(
+            capped=Sum(
+                Case(When(kind__in=capped, then=F("points")), default=Value(0)),
+                output_field=IntegerField(),
+            ),
+            uncapped=Sum(
+                Case(When(kind__in=capped, then=Value(0)), default=F("points")),
+                output_field=IntegerField(),
+            ),
+            n=Count("id"),
+        )
+    )

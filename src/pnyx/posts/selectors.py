@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -15,12 +16,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
+    Value,
     Window,
 )
-from django.db.models.functions import RowNumber, Substr
+from django.db.models.functions import Coalesce, RowNumber, Substr
 
 from pnyx.posts.history import NOTICE_TYPES, PostState, Revision, build_revisions, post_states
 from pnyx.posts.models import (
@@ -371,27 +375,46 @@ def top_comments(
     return dict(comments), totals
 
 
-def badge_counts(user_ids: set[int]) -> dict[int, BadgeCounts]:
-    """Gold, silver and bronze badge counts of each user (1 query, none without users)."""
-    if not user_ids:
-        return {}
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = (
-        Badge.objects.filter(user_id__in=user_ids)
+def _badges_of_class(badge_class: int) -> Coalesce:
+    counted = (
+        Badge.objects.filter(user_id=OuterRef("id"), badge_class=badge_class)
         .order_by()
-        .values_list("user_id", "badge_class")
+        .values("user_id")
         .annotate(n=Count("id"))
+        .values("n")
     )
-    for user_id, badge_class, n in rows:
-        counts[user_id][badge_class] = n
-    return {
-        user_id: BadgeCounts(
-            gold=by_class.get(BadgeClass.GOLD, 0),
-            silver=by_class.get(BadgeClass.SILVER, 0),
-            bronze=by_class.get(BadgeClass.BRONZE, 0),
-        )
-        for user_id, by_class in counts.items()
-    }
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_badge_counts(users: QuerySet[SiteUser]) -> QuerySet[SiteUser]:
+    """`users` with their badge counts, read back by `badge_counts_of`: the one count of
+    badges, in the same query as the users (the top bar reads its user this way)."""
+    return users.annotate(
+        badges_gold=_badges_of_class(BadgeClass.GOLD),
+        badges_silver=_badges_of_class(BadgeClass.SILVER),
+        badges_bronze=_badges_of_class(BadgeClass.BRONZE),
+    )
+
+
+def badge_counts_of(user: SiteUser) -> BadgeCounts:
+    """The counts of a user read through `with_badge_counts`."""
+    return BadgeCounts(
+        gold=getattr(user, "badges_gold", 0),
+        silver=getattr(user, "badges_silver", 0),
+        bronze=getattr(user, "badges_bronze", 0),
+    )
+
+
+def badge_counts(user_ids: Iterable[int], *, using: str | None = None) -> dict[int, BadgeCounts]:
+    """Gold, silver and bronze badge counts of each of `user_ids`, zeros for a user without
+    badges (1 query, none without users), on the active site or the database `using`. The
+    question page, the user list and the user page use it; see `with_badge_counts`."""
+    wanted = set(user_ids)
+    if not wanted:
+        return {}
+    users = with_badge_counts(SiteUser.objects.using(using).filter(pk__in=wanted).only("id"))
+    found = {user.pk: badge_counts_of(user) for user in users}
+    return {user_id: found.get(user_id, BadgeCounts()) for user_id in wanted}
 
 
 SIDEBAR_POST_FIELDS = ("id", "title", "score", "post_type", "deletion_date", "answer_count")

@@ -8,11 +8,11 @@ fetched.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, DateField, Func, Max, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet
 
 from pnyx.posts.models import (
     COMMUNITY_USER_ID,
@@ -22,10 +22,8 @@ from pnyx.posts.models import (
     Post,
     PostType,
     SiteUser,
-    Vote,
 )
-from pnyx.posts.reputation import COUNTED_VOTE_TYPES, VoteTally, reputation_history
-from pnyx.posts.selectors import BadgeCounts
+from pnyx.posts.selectors import BadgeCounts, badge_counts
 from pnyx.sites.context import active_site
 
 USER_SORTS: dict[str, tuple[str, ...]] = {
@@ -58,14 +56,6 @@ def _no_bodies(*relations: str) -> list[str]:
     ]
 
 
-def _counts_from(rows: dict[int, int]) -> BadgeCounts:
-    return BadgeCounts(
-        gold=rows.get(BadgeClass.GOLD, 0),
-        silver=rows.get(BadgeClass.SILVER, 0),
-        bronze=rows.get(BadgeClass.BRONZE, 0),
-    )
-
-
 def live_users() -> QuerySet[SiteUser]:
     """Users a visitor can list: everyone but the Community system user."""
     return SiteUser.objects.exclude(id=COMMUNITY_USER_ID)
@@ -83,21 +73,6 @@ def user_list_page(
     if name_filter:
         users = users.filter(display_name__icontains=name_filter)
     return Paginator(users.order_by(*ordering), per_page).get_page(page)
-
-
-def badge_counts_for(user_ids: list[int]) -> dict[int, BadgeCounts]:
-    """Gold, silver and bronze badge counts of each of `user_ids` (1 query)."""
-    per_user: dict[int, dict[int, int]] = {}
-    if user_ids:
-        rows = (
-            Badge.objects.filter(user_id__in=user_ids)
-            .values("user_id", "badge_class")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for row in rows:
-            per_user.setdefault(row["user_id"], {})[row["badge_class"]] = row["n"]
-    return {user_id: _counts_from(per_user.get(user_id, {})) for user_id in user_ids}
 
 
 @dataclass
@@ -127,7 +102,7 @@ def user_header(user: SiteUser) -> UserHeader:
         user=user,
         questions=per_type.get(PostType.QUESTION, 0),
         answers=per_type.get(PostType.ANSWER, 0),
-        badges=badge_counts_for([user.id])[user.id],
+        badges=badge_counts([user.id])[user.id],
     )
 
 
@@ -225,58 +200,6 @@ def user_badges(user: SiteUser) -> list[BadgeSummary]:
         )
         for row in rows
     ]
-
-
-class DayOf(Func):
-    """The UTC day of a timestamp, computed by the database's own date function.
-
-    Django's `TruncDate` calls back into Python for every row on SQLite; a user with thousands of
-    votes makes that the slowest part of the page, while `date()` is native there.
-    """
-
-    output_field = DateField()
-
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
-        return self.as_sql(compiler, connection, template="date(%(expressions)s)", **extra)
-
-    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
-        return self.as_sql(
-            compiler, connection, template="(%(expressions)s AT TIME ZONE 'UTC')::date", **extra
-        )
-
-
-def vote_tallies(user: SiteUser) -> list[VoteTally]:
-    """The votes on the user's live questions and answers, per day, type and post kind (1 query).
-
-    Votes on deleted posts are left out: Stack Exchange takes back their reputation.
-    """
-    rows = (
-        Vote.objects.filter(
-            post__owner_id=user.id,
-            post__deletion_date__isnull=True,
-            post__post_type__in=(PostType.QUESTION, PostType.ANSWER),
-            vote_type__in=COUNTED_VOTE_TYPES,
-        )
-        .annotate(day=DayOf("creation_date"))
-        .values("day", "post__post_type", "vote_type")
-        .annotate(n=Count("id"), bounty=Sum("bounty_amount"))
-        .order_by()
-    )
-    return [
-        VoteTally(
-            day=row["day"],
-            post_type=row["post__post_type"],
-            vote_type=row["vote_type"],
-            count=row["n"],
-            bounty=row["bounty"] or 0,
-        )
-        for row in rows
-    ]
-
-
-def user_reputation_history(user: SiteUser) -> list[tuple[date, int]]:
-    """Estimated reputation after each day with votes (1 query); see `pnyx.posts.reputation`."""
-    return reputation_history(vote_tallies(user))
 
 
 @dataclass(frozen=True)

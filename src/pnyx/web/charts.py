@@ -19,15 +19,14 @@ def _fmt(number: float) -> str:
     return f"{number:.1f}".rstrip("0").rstrip(".")
 
 
-def reputation_chart(
-    history: list[tuple[date, int]], start: date, chart_id: str = "rep-chart"
-) -> SafeString:
-    """An SVG step chart of reputation from `start` (the user's first day, at 1) through `history`.
+def reputation_chart(history: list[tuple[date, int]], chart_id: str = "rep-chart") -> SafeString:
+    """An SVG step chart of reputation through `history`: (day, reputation at its end), oldest
+    first, the first point where the history starts (see `pnyx.posts.reputation_selectors`).
 
     At most one point per horizontal pixel is drawn (the day's last value), so a user with years
     of daily votes gets a chart of bounded size.
     """
-    points = [(start, 1), *[(day, rep) for day, rep in history if day >= start]]
+    points = list(history)
     if len(points) < 2:
         points.append((points[-1][0], points[-1][1]))
     first_day, last_day = points[0][0], points[-1][0]
@@ -56,7 +55,7 @@ def reputation_chart(
     final = points[-1][1]
     description = (
         f"Reputation went from {points[0][1]:,} on {first_day.isoformat()} to {final:,} "
-        f"on {last_day.isoformat()}, highest {high:,}; estimated from the votes on the posts."
+        f"on {last_day.isoformat()}, highest {high:,}."
     )
     labels = format_html_join(
         "",

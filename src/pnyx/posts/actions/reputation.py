@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from pnyx.events import REPUTATION, send_event_on_commit
@@ -42,22 +42,10 @@ def _day_sums(pairs: set[Pair], *, site: Site) -> dict[Pair, Sums]:
         return {}
     users = {user for user, _ in pairs}
     days = {day for _, day in pairs}
-    capped = [int(kind) for kind in rules.CAPPED_KINDS]
-    rows = (
-        ReputationEvent.objects.using(site.db_alias)
-        .filter(user_id__in=users, day__in=days, voided=False)
-        .order_by()
-        .values("user_id", "day")
-        .annotate(
-            capped=Sum(
-                Case(When(kind__in=capped, then=F("points")), default=Value(0)),
-                output_field=IntegerField(),
-            ),
-            uncapped=Sum(
-                Case(When(kind__in=capped, then=Value(0)), default=F("points")),
-                output_field=IntegerField(),
-            ),
-        )
+    rows = rules.day_sums(
+        ReputationEvent.objects.using(site.db_alias).filter(user_id__in=users, day__in=days),
+        "user_id",
+        "day",
     )
     found = {
         (row["user_id"], row["day"]): (row["capped"] or 0, row["uncapped"] or 0) for row in rows
@@ -184,23 +172,7 @@ class Difference:
 
 def recompute(*, site: Site) -> list[Difference]:
     """Every user whose stored reputation differs from what their events give."""
-    capped_kinds = [int(kind) for kind in rules.CAPPED_KINDS]
-    days = (
-        ReputationEvent.objects.using(site.db_alias)
-        .filter(voided=False)
-        .order_by()
-        .values("user_id", "day")
-        .annotate(
-            capped=Sum(
-                Case(When(kind__in=capped_kinds, then=F("points")), default=Value(0)),
-                output_field=IntegerField(),
-            ),
-            uncapped=Sum(
-                Case(When(kind__in=capped_kinds, then=Value(0)), default=F("points")),
-                output_field=IntegerField(),
-            ),
-        )
-    )
+    days = rules.day_sums(ReputationEvent.objects.using(site.db_alias).all(), "user_id", "day")
     earned: dict[int, int] = defaultdict(int)
     for row in days:
         earned[row["user_id"]] += rules.day_total(row["capped"] or 0, row["uncapped"] or 0)

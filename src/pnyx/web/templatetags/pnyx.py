@@ -62,6 +62,23 @@ def post_url(post: Post) -> str:
 
 
 @register.simple_tag
+def permalink(post: Post) -> str:
+    """Stack Exchange's permalink: the question page for a question, `/questions/QID/slug/AID#AID`
+    for an answer."""
+    if post.parent_id is not None and post.parent is not None:
+        slug = slugify_title(post.parent.title) or "-"
+        path = reverse("answer_permalink", args=[post.parent.id, slug, post.id])
+        return f"{path}#{post.id}"
+    return question_url(post)
+
+
+@register.filter
+def signed(number: int) -> str:
+    """A reputation change with its sign: +10, -2, +0."""
+    return f"{number:+,}"
+
+
+@register.simple_tag
 def user_url(user: SiteUser) -> str:
     return reverse("user", args=[user.id, slugify_name(user.display_name)])
 

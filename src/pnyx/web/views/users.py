@@ -1,6 +1,7 @@
 """The user list and user pages, with Stack Exchange's tabs.
 
-`/users/ID/name?tab=summary|answers|questions|badges|activity`; an unknown tab shows the summary.
+`/users/ID/name?tab=summary|answers|questions|badges|reputation|activity`; an unknown tab shows
+the summary.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from pnyx.posts.models import PostType, SiteUser
-from pnyx.posts.selectors import get_user
+from pnyx.posts.reputation_selectors import coverage, reputation_graph, reputation_page
+from pnyx.posts.selectors import badge_counts, get_user
 from pnyx.posts.slugs import slugify_name
 from pnyx.posts.user_selectors import (
     DEFAULT_POST_SORT,
     DEFAULT_USER_SORT,
     POST_SORTS,
     USER_SORTS,
-    badge_counts_for,
     posts_page,
     recent_activity,
     top_answers,
@@ -28,7 +29,6 @@ from pnyx.posts.user_selectors import (
     user_badges,
     user_header,
     user_list_page,
-    user_reputation_history,
 )
 from pnyx.render.markdown import sanitise_imported_html
 from pnyx.sites.context import active_site
@@ -43,6 +43,7 @@ USER_TABS = [
     ("answers", "Answers"),
     ("questions", "Questions"),
     ("badges", "Badges"),
+    ("reputation", "Reputation"),
     ("activity", "Activity"),
 ]
 POST_SORT_TABS = [("votes", "Score"), ("newest", "Newest"), ("activity", "Activity")]
@@ -55,7 +56,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     name_filter = listing.text_filter(request, NAME_FILTER_MAX)
     page = user_list_page(sort=sort, page=params.page_number(request), name_filter=name_filter)
     users: list[SiteUser] = list(page.object_list)
-    counts = badge_counts_for([u.id for u in users])
+    counts = badge_counts([u.id for u in users])
     tab_param = sort if sort != DEFAULT_USER_SORT else None
     return render(
         request,
@@ -130,6 +131,16 @@ def user_page(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
         canonical_params.update(sort=sort_param, page=page.number if page.number > 1 else None)
     elif tab == "badges":
         context["badges"] = user_badges(user)
+    elif tab == "reputation":
+        history = reputation_page(user, page=params.page_number(request))
+        page = history.page
+        context.update(
+            history=history,
+            page=page,
+            page_range=page.paginator.get_elided_page_range(page.number),
+            pager_prefix=listing.page_link_prefix(tab=tab),
+        )
+        canonical_params["page"] = page.number if page.number > 1 else None
     else:
         context["activity"] = recent_activity(user)
     context["canonical"] = listing.canonical_url(request, path, **canonical_params)
@@ -137,7 +148,8 @@ def user_page(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
 
 
 def _summary(request: HttpRequest, user: SiteUser) -> dict[str, Any]:
-    history = user_reputation_history(user)
+    covered = coverage(user)
+    history = reputation_graph(user, covered)
     about = (
         sanitise_imported_html(user.about_me, link_context(active_site())) if user.about_me else ""
     )
@@ -147,6 +159,8 @@ def _summary(request: HttpRequest, user: SiteUser) -> dict[str, Any]:
         "top_questions": top_questions(user),
         "top_tags": top_tags(user),
         "badges": user_badges(user),
-        "reputation_chart": reputation_chart(history, user.creation_date.date()) if history else "",
+        "coverage": covered,
+        # Drawn once there is a change to draw: before that it would be one flat line.
+        "reputation_chart": reputation_chart(history) if len(history) > 1 else "",
         "activity": recent_activity(user, limit=SUMMARY_ACTIVITY_ITEMS, with_badges=False),
     }
