@@ -103,7 +103,9 @@ class Owner:
 
     @property
     def label(self) -> str:
-        return "the network database" if self.site is None else f"the database of site {self.site!r}"
+        return (
+            "the network database" if self.site is None else f"the database of site {self.site!r}"
+        )
 
 
 def owners(excluding: str | None = None) -> list[Owner]:
