@@ -21,6 +21,7 @@ from types import FrameType
 import psycopg
 from django.db import transaction
 
+from pnyx.config import private_dir
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
 from pnyx.dumps.errors import out_of_space
@@ -158,7 +159,7 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
                 targets.drop(leftover)
         work = targets.work_folder(request.site_name)
         shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        private_dir(work)  # the dump's extracted files, the lanes' scratch databases
         site = existing or Site(name=request.site_name)
         if request.title or existing is None:
             site.title = _title_for(request, origins)

@@ -25,7 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from django.conf import settings
 
-from pnyx.dbconfig import database_settings
+from pnyx.config import private_dir
+from pnyx.dbconfig import create_sqlite_file, database_settings
 from pnyx.dumps.bulk import open_sqlite_for_loading
 from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
@@ -129,7 +130,7 @@ def create(target: TargetDatabase) -> None:
     (`pnyx.sites.templates`), on PostgreSQL by running the site migrations."""
     if target.is_sqlite:
         path = Path(target.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         copy_template(path)
         return
     create_database(target.config)
@@ -178,6 +179,7 @@ def connect_sqlite(target: TargetDatabase, keep_journal_mode: bool = False) -> s
 
 def copy_sqlite(source: TargetDatabase, path: Path) -> None:
     """Copy an SQLite database into a new file at `path`, whatever its journal holds."""
+    create_sqlite_file(path)
     with closing(sqlite3.connect(source.name)) as origin, closing(sqlite3.connect(path)) as copy:
         origin.backup(copy)
 
@@ -215,7 +217,7 @@ def _has_lz4(conn: psycopg.Connection[Any]) -> bool:
 def site_lock(name: str) -> Iterator[None]:
     """Hold the import lock of site `name`, or refuse at once if another import holds it."""
     folder = Path(settings.DATA_DIR) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / f"import-{name}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

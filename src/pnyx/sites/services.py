@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
-from pnyx.dbconfig import database_settings
+from pnyx.config import private_dir
+from pnyx.dbconfig import create_sqlite_file, database_settings
 from pnyx.errors import ConfigurationError, NotFound, ValidationError
 from pnyx.network.models import PrivilegeLevel, Site
 from pnyx.posts.privileges import check_level
@@ -67,17 +68,21 @@ def create_database(config: dict[str, Any]) -> bool:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         path = Path(config["NAME"])
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
         except OSError as exc:
             raise ConfigurationError(f"cannot create {path.parent}: {exc.strerror}") from exc
-        existed = path.exists()
         import sqlite3
 
         try:
+            created = create_sqlite_file(path)
             sqlite3.connect(path).close()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot create SQLite database {path}: {exc.strerror}"
+            ) from exc
         except sqlite3.Error as exc:
             raise ConfigurationError(f"cannot open SQLite database {path}: {exc}") from exc
-        return not existed
+        return created
     name = config["NAME"]
     try:
         with psycopg.connect(**_postgres_admin_conninfo(config), autocommit=True) as conn:
