@@ -130,3 +130,12 @@ def test_the_cli_refuses_in_one_line_with_status_2(other: Site) -> None:
         assert len(result.stderr.strip().splitlines()) == 1
     assert not Site.objects.filter(name="squatter").exists()
     assert _users(other) == 1
+
+
+@pytest.mark.parametrize("folder", ["templates", "tmp", "locks"])
+def test_pnyx_own_folders_hold_no_site(folder: str) -> None:
+    """The template every import copies, an import's scratch files, the lock files."""
+    url = f"sqlite:///{Path(settings.DATA_DIR) / folder / 'squatter.sqlite3'}"
+    with pytest.raises(ValidationError, match="holds Pnyx's own files"):
+        create_site("squatter", "Squatter", database_url=url)
+    assert not Site.objects.filter(name="squatter").exists()
