@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from pnyx.errors import ConfigurationError, PnyxError
 
@@ -31,6 +32,8 @@ def check_network_database(migrated: bool = True) -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     connection = connections["default"]
+    if connection.vendor == "sqlite":
+        _create_private(Path(connection.settings_dict["NAME"]))
     try:
         connection.ensure_connection()
     except OperationalError as exc:
@@ -41,6 +44,17 @@ def check_network_database(migrated: bool = True) -> None:
             raise ConfigurationError(
                 "the network database is not up to date: run `pnyx migrate` first"
             )
+
+
+def _create_private(path: Path) -> None:
+    """Create the network's SQLite file owner-only, before SQLite would create it readable by
+    all (a folder missing or not writable is left for the connection to report)."""
+    import contextlib
+
+    from pnyx.dbconfig import create_sqlite_file
+
+    with contextlib.suppress(OSError):
+        create_sqlite_file(path)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

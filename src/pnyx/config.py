@@ -106,10 +106,24 @@ def load_config() -> Config:
     )
 
 
+def private_dir(path: Path) -> None:
+    """Create the folder `path` and any missing parent as owner-only (0700): the data directory
+    holds the databases, the secret key and dumps being imported."""
+    missing = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+
+
 def prepare_data_dir(data_dir: Path) -> None:
-    """Create the data directory and check that it can be written, or say why not."""
+    """Create the data directory (owner-only) and check that it can be written, or say why
+    not."""
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)
         # One probe per process: several start at once (server workers, import lanes).
         probe = data_dir / f".write-test-{os.getpid()}"
         probe.write_text("ok")

@@ -7,6 +7,7 @@ keeps its connections open between requests.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,19 @@ def database_settings(url: str) -> dict[str, Any]:
 def backend_name(url: str) -> str:
     """`sqlite` or `postgresql`, for messages and for choosing bulk paths."""
     return SUPPORTED_ENGINES[database_settings(url)["ENGINE"]]
+
+
+def create_sqlite_file(path: str | Path) -> bool:
+    """Create `path` as an empty SQLite database readable by its owner only, unless it exists;
+    return whether this call created it.
+
+    SQLite would create the file itself under the process's umask (0644 as a rule), readable by
+    every local user; it gives a database's -wal, -shm and -journal files the database's own
+    mode, so they are owner-only too.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)  # an empty file is an empty database
+    return True

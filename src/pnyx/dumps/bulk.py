@@ -23,6 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from pnyx.dbconfig import create_sqlite_file
 from pnyx.dumps.convert import utc_naive
 from pnyx.dumps.errors import DumpError
 
@@ -176,6 +177,7 @@ def open_sqlite_for_loading(path: str, keep_journal_mode: bool = False) -> sqlit
     `keep_journal_mode`: leave the database's journal mode as it is, for a connection that
     reads beside a writer in WAL mode (leaving WAL needs every other connection closed).
     """
+    create_sqlite_file(path)  # owner-only, as every database Pnyx makes
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     if not keep_journal_mode:
         conn.execute("PRAGMA journal_mode=OFF")

@@ -21,6 +21,7 @@ from types import FrameType
 import psycopg
 from django.db import transaction
 
+from pnyx.config import private_dir
 from pnyx.dumps import target as targets
 from pnyx.dumps.bulk import BulkConnection, Deferred, PostgresBulk, SqliteBulk
 from pnyx.dumps.errors import out_of_space
@@ -51,6 +52,7 @@ from pnyx.posts.models import Post, SiteUser
 from pnyx.search.index import fill_import
 from pnyx.sites import registry
 from pnyx.sites.context import activated
+from pnyx.sites.ownership import check_database_free, used_by_another
 from pnyx.sites.services import check_origin, check_site_name, default_database_url
 
 
@@ -150,11 +152,14 @@ def import_dump(request: ImportRequest, reporter: Reporter | None = None) -> Imp
             )
         current_url = existing.database_url if existing else None
         base_url = request.database_url or current_url or default_database_url(request.site_name)
+        # Whose databases the leftovers below and the new one are named after: the site's own.
+        check_database_free(base_url, request.site_name)
         for leftover in targets.leftovers(base_url, keep=current_url):
-            targets.drop(leftover)
+            if used_by_another(leftover.url, request.site_name) is None:
+                targets.drop(leftover)
         work = targets.work_folder(request.site_name)
         shutil.rmtree(work, ignore_errors=True)
-        work.mkdir(parents=True)
+        private_dir(work)  # the dump's extracted files, the lanes' scratch databases
         site = existing or Site(name=request.site_name)
         if request.title or existing is None:
             site.title = _title_for(request, origins)
@@ -382,6 +387,10 @@ def _drop_old(site: Site | None, old_url: str, reporter: Reporter) -> None:
     if site is None:
         return
     old = targets.TargetDatabase(old_url)
+    owner = used_by_another(old_url, site.name)
+    if owner is not None:  # a site made before URLs in use were refused
+        reporter.note(f"the previous database {old.name} is {owner.label} too: not dropped")
+        return
     scratch = Site(name=site.name, database_url=old_url)
     registry.forget_connection(scratch)
     try:

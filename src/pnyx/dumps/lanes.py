@@ -33,6 +33,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import cast
 
+from pnyx.dbconfig import create_sqlite_file
 from pnyx.dumps.bulk import INSERT_ERRORS, BulkConnection, Deferred, insert_problem
 from pnyx.dumps.errors import DumpError, out_of_space
 from pnyx.dumps.lane_process import lane_main
@@ -297,6 +298,7 @@ def _run(lanes: Lanes, task: Task, reporter: Reporter) -> LoadResult:
                 db.drop(item)
     else:
         path = lanes.scratch(task)
+        create_sqlite_file(path)  # owner-only; copyfile keeps the mode of a file it overwrites
         shutil.copyfile(lanes.template, path)
         conn = targets.connect_sqlite(targets.TargetDatabase(f"sqlite:///{path}"))
         for table in task.tables:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import secrets
 import sqlite3
 import time
@@ -26,17 +25,21 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from django.conf import settings
 
-from pnyx.dbconfig import database_settings
+from pnyx.config import private_dir
+from pnyx.dbconfig import create_sqlite_file, database_settings
 from pnyx.dumps.bulk import open_sqlite_for_loading
 from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
 from pnyx.sites import registry
+from pnyx.sites.ownership import (
+    POSTGRES_SUFFIX_RE,
+    SQLITE_SUFFIX_RE,
+    postgres_stem,
+    sqlite_base,
+)
 from pnyx.sites.services import create_database, drop_database, migrate_site
 from pnyx.sites.templates import copy_template
 
-SQLITE_SUFFIX_RE = re.compile(r"--i[0-9a-f]{8}$")
-POSTGRES_SUFFIX_RE = re.compile(r"__i[0-9a-f]{8}$")
-POSTGRES_NAME_LIMIT = 63
 SQLITE_FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 
 
@@ -59,15 +62,6 @@ class TargetDatabase:
         return str(self.config["NAME"])
 
 
-def _sqlite_base(path: Path) -> Path:
-    stem = SQLITE_SUFFIX_RE.sub("", path.stem)
-    return path.with_name(stem + path.suffix)
-
-
-def _postgres_base(name: str) -> str:
-    return POSTGRES_SUFFIX_RE.sub("", name)
-
-
 def _with_database_name(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
@@ -75,29 +69,37 @@ def _with_database_name(url: str, name: str) -> str:
 
 def new_target(base_url: str) -> TargetDatabase:
     """A fresh, not yet existing database beside `base_url` (the site's current one)."""
-    token = "i" + secrets.token_hex(4)
-    base = TargetDatabase(base_url)
-    if base.is_sqlite:
-        path = _sqlite_base(Path(base.name))
-        return TargetDatabase(f"sqlite:///{path.with_name(f'{path.stem}--{token}{path.suffix}')}")
-    stem = _postgres_base(base.name)[: POSTGRES_NAME_LIMIT - len(token) - 2]
-    return TargetDatabase(_with_database_name(base_url, f"{stem}__{token}"))
+    while True:
+        token = "i" + secrets.token_hex(4)
+        base = TargetDatabase(base_url)
+        if base.is_sqlite:
+            path = sqlite_base(Path(base.name))
+            named = path.with_name(f"{path.stem}--{token}{path.suffix}")
+            target = TargetDatabase(f"sqlite:///{named}")
+        else:
+            stem = postgres_stem(base.name)
+            target = TargetDatabase(_with_database_name(base_url, f"{stem}__{token}"))
+        if not exists(target):  # a clash is unlikely, but would drop what is there on failure
+            return target
 
 
 def leftovers(base_url: str, keep: str | None) -> list[TargetDatabase]:
-    """Databases earlier imports beside `base_url` made and never finished (all but `keep`)."""
+    """Databases named as earlier imports beside `base_url` name theirs (all but `keep`).
+
+    Names only: whether one may be dropped is for `pnyx.sites.ownership` to say (another
+    site's database can have such a name when URLs were given by hand)."""
     base = TargetDatabase(base_url)
     keep_name = TargetDatabase(keep).name if keep else None
     found: list[TargetDatabase] = []
     if base.is_sqlite:
-        path = _sqlite_base(Path(base.name))
+        path = sqlite_base(Path(base.name))
         if not path.parent.is_dir():
             return []
         for candidate in sorted(path.parent.glob(f"{path.stem}--i*{path.suffix}")):
             if SQLITE_SUFFIX_RE.search(candidate.stem) and str(candidate) != keep_name:
                 found.append(TargetDatabase(f"sqlite:///{candidate}"))
         return found
-    stem = _postgres_base(base.name)
+    stem = postgres_stem(base.name)
     with psycopg.connect(**_admin_conninfo(base.config), autocommit=True) as conn:
         rows = conn.execute(
             "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [stem + "__i"]
@@ -128,7 +130,7 @@ def create(target: TargetDatabase) -> None:
     (`pnyx.sites.templates`), on PostgreSQL by running the site migrations."""
     if target.is_sqlite:
         path = Path(target.name)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         copy_template(path)
         return
     create_database(target.config)
@@ -177,6 +179,7 @@ def connect_sqlite(target: TargetDatabase, keep_journal_mode: bool = False) -> s
 
 def copy_sqlite(source: TargetDatabase, path: Path) -> None:
     """Copy an SQLite database into a new file at `path`, whatever its journal holds."""
+    create_sqlite_file(path)
     with closing(sqlite3.connect(source.name)) as origin, closing(sqlite3.connect(path)) as copy:
         origin.backup(copy)
 
@@ -214,7 +217,7 @@ def _has_lz4(conn: psycopg.Connection[Any]) -> bool:
 def site_lock(name: str) -> Iterator[None]:
     """Hold the import lock of site `name`, or refuse at once if another import holds it."""
     folder = Path(settings.DATA_DIR) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     path = folder / f"import-{name}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
-from pnyx.dbconfig import database_settings
+from pnyx.config import private_dir
+from pnyx.dbconfig import create_sqlite_file, database_settings
 from pnyx.errors import ConfigurationError, NotFound, ValidationError
 from pnyx.network.models import PrivilegeLevel, Site
 from pnyx.posts.privileges import check_level
-from pnyx.sites import content_version, registry
+from pnyx.sites import content_version, ownership, registry
 
 SITE_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 RESERVED_NAMES = frozenset({"static", "admin", "api", "feeds", "sites", "accounts", "health"})
@@ -67,17 +68,21 @@ def create_database(config: dict[str, Any]) -> bool:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         path = Path(config["NAME"])
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
         except OSError as exc:
             raise ConfigurationError(f"cannot create {path.parent}: {exc.strerror}") from exc
-        existed = path.exists()
         import sqlite3
 
         try:
+            created = create_sqlite_file(path)
             sqlite3.connect(path).close()
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot create SQLite database {path}: {exc.strerror}"
+            ) from exc
         except sqlite3.Error as exc:
             raise ConfigurationError(f"cannot open SQLite database {path}: {exc}") from exc
-        return not existed
+        return created
     name = config["NAME"]
     try:
         with psycopg.connect(**_postgres_admin_conninfo(config), autocommit=True) as conn:
@@ -139,6 +144,9 @@ def create_site(
         raise ValidationError(f"site {name!r} already exists")
     url = database_url or default_database_url(name)
     config = database_settings(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        url = f"sqlite:///{config['NAME']}"  # absolute: every process opens the same file
+    ownership.check_database_free(url, name)
     site = Site(
         name=name,
         title=title,
@@ -176,10 +184,12 @@ def set_privilege_level(name: str, level: str) -> Site:
 
 
 def delete_site(site: Site) -> None:
-    """Remove the site row and drop its database."""
+    """Remove the site row and drop its database (unless the network or another site uses
+    it too, as a site made before such URLs were refused could)."""
     config = database_settings(site.database_url)
     registry.forget_connection(site)
     connections.close_all()
-    drop_database(config)
+    if ownership.used_by_another(site.database_url, site.name) is None:
+        drop_database(config)
     Site.objects.using("default").filter(pk=site.pk).delete()
     registry.reload_sites()

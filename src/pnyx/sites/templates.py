@@ -19,7 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 
-from pnyx.dbconfig import SQLITE_INIT
+from pnyx.config import private_dir
+from pnyx.dbconfig import SQLITE_INIT, create_sqlite_file
 from pnyx.network.models import Site
 from pnyx.sites import content_version, registry
 
@@ -47,9 +48,10 @@ def ensure_template() -> Path:
     path = template_path()
     if path.exists():
         return path
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     # Made under another name and renamed: a process copying it never sees half of it.
     making = path.with_name(f"{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.making")
+    create_sqlite_file(making)
     scratch = Site(name=f"template-{secrets.token_hex(6)}", database_url=f"sqlite:///{making}")
     try:
         migrate_site(scratch)
@@ -70,6 +72,7 @@ def ensure_template() -> Path:
 def copy_template(destination: Path) -> None:
     """Make `destination` an empty, migrated site database with a content version of its own."""
     template = ensure_template()
+    create_sqlite_file(destination)
     with (
         closing(sqlite3.connect(template)) as origin,
         closing(sqlite3.connect(destination)) as copy,
