@@ -101,7 +101,28 @@ def test_the_corpus(corpus: list[Payload]) -> None:
     assert len(silent) <= 5, silent
 
 
-def test_every_field_takes_the_payloads_or_refuses_them_cleanly(
+def test_the_payloads_go_in_and_none_runs(
+    submitted: Submitted, corpus: list[Payload], chromium: Any, live_server: Any
+) -> None:
+    """One test for what needs the submitted site, so that pytest-xdist never sends its parts to
+    two workers, which would each put the corpus through the forms."""
+    _every_field_takes_the_payloads_or_refuses_them_cleanly(submitted, corpus)
+    tried = len(corpus) * len(FIELDS)
+    print(  # shown with `pytest -rP`
+        f"{submitted.name}: {tried} payload-fields sent, {len(submitted.refused)} refused, "
+        f"{len(set(submitted.paths))} pages; refused by field: "
+        f"{dict(Counter(name for _, name in submitted.refused))}; "
+        f"requests: {getattr(submitted.submitter, 'requests', '-')}"
+    )
+    for with_policy in (True, False):
+        findings = check_pages(chromium, live_server.url, submitted.paths, with_policy=with_policy)
+        print(f"with_policy={with_policy}: {findings.loaded} pages loaded")
+        assert findings.loaded >= 2 * 150
+        where = "with the policy" if with_policy else "without the policy"
+        assert not findings.problems(), f"{where}: {describe(findings)}"
+
+
+def _every_field_takes_the_payloads_or_refuses_them_cleanly(
     submitted: Submitted, corpus: list[Payload]
 ) -> None:
     refused_fields = Counter(name for _, name in submitted.refused)
@@ -146,15 +167,6 @@ def _forms_took_or_refused_cleanly(submitted: Submitted, corpus: list[Payload]) 
     for name in FIELDS:
         assert forms.stored[name] + refused[name] == everything, name
     assert sum(forms.stored.values()) >= len(FIELDS) * everything * 6 // 10, forms.stored
-
-
-@pytest.mark.parametrize("with_policy", [True, False], ids=["with-csp", "without-csp"])
-def test_no_payload_runs(
-    submitted: Submitted, chromium: Any, live_server: Any, with_policy: bool
-) -> None:
-    findings = check_pages(chromium, live_server.url, submitted.paths, with_policy=with_policy)
-    assert findings.loaded >= 2 * 150
-    assert not findings.problems(), describe(findings)
 
 
 def test_the_harness_sees_payloads_that_run(
