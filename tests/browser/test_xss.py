@@ -1,6 +1,7 @@
 """The XSS corpus (tests/browser/xss_payloads.toml) in every field a person can fill, and every
-page that shows it loaded in Chromium, with the Content-Security-Policy and without it: nothing
-runs and nothing is left that could run (see tests/browser/xss.py for what is watched).
+page that shows it loaded in Chromium without the Content-Security-Policy (and a quarter of them
+with it): nothing runs and nothing is left that could run (see tests/browser/xss.py for what is
+watched).
 
 Payloads go in through each submitter named in `PNYX_XSS_SUBMITTERS` (comma-separated; `forms`
 by default): `forms` signs up and fills the site's own forms over HTTP, CSRF checks on
@@ -114,10 +115,16 @@ def test_the_payloads_go_in_and_none_runs(
         f"{dict(Counter(name for _, name in submitted.refused))}; "
         f"requests: {getattr(submitted.submitter, 'requests', '-')}"
     )
-    for with_policy in (True, False):
-        findings = check_pages(chromium, live_server.url, submitted.paths, with_policy=with_policy)
+    # Without the policy, the sanitiser alone stands: every page. The policy can only take away
+    # what runs (and whether each page sends it is checked in both passes), so with it a quarter
+    # of the pages is enough to show that they work under it and that it holds.
+    pages = sorted(set(submitted.paths))
+    for with_policy, paths in ((False, pages), (True, pages[::4])):
+        findings = check_pages(chromium, live_server.url, paths, with_policy=with_policy)
         print(f"with_policy={with_policy}: {findings.loaded} pages loaded")
-        assert findings.loaded >= 2 * 150
+        assert findings.loaded == len(paths) and findings.loaded >= 2 * 150 // (
+            4 if with_policy else 1
+        )
         where = "with the policy" if with_policy else "without the policy"
         assert not findings.problems(), f"{where}: {describe(findings)}"
 
