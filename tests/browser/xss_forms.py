@@ -15,7 +15,7 @@ text a form took is looked up in the database (`stored`), so a form that silentl
 was sent fails the test instead of passing it.
 
 Only what stands between a test and hundreds of sign-ups is changed, for the time of the
-submission (`with FormSubmitter(site) as submit:`): a fast password hasher instead of Argon2, the
+submission (`form_environment()`; `submit_through_forms` puts a whole corpus in): a fast password hasher instead of Argon2, the
 sign-up and log-in rate limits raised, the 15 seconds between two comments by one person waived,
 and e-mail (the sign-up's confirmation) kept in memory.
 """
@@ -26,7 +26,7 @@ import contextlib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -156,6 +156,7 @@ class Refusal:
 class Member:
     client: Any
     display_name: str
+    email: str
     profile: str = ""  # the path of the site user's page, once a member of the site
 
 
@@ -172,8 +173,9 @@ class FormSubmitter:
 
     EDITS_PER_POST = 60
 
-    def __init__(self, site: Any) -> None:
+    def __init__(self, site: Any, label: str = "") -> None:
         self.site = site
+        self.label = label  # tells apart the names of submitters that work side by side
         self.refusals: list[Refusal] = []
         self.signup_refusals: list[Refusal] = []  # display names the sign-up form refused
         self.stored: Counter[str] = Counter()
@@ -187,33 +189,10 @@ class FormSubmitter:
         self._helpers: dict[str, Member] = {}
         self._edited: str | None = None  # the path of the post being edited
         self._edit_count = 0
-        self._count = itertools.count(1)
+        self._numbers = itertools.count(1)
 
-    # ---------- What stays changed while the corpus goes in ----------
-
-    def __enter__(self) -> FormSubmitter:
-        from django.conf import settings
-        from django.test import override_settings
-
-        from pnyx.posts.actions import comments
-
-        self._stack = contextlib.ExitStack()
-        limits = dict(settings.ACCOUNT_RATE_LIMITS)
-        limits.update(signup="10000/m/ip", login="10000/m/ip")
-        self._stack.enter_context(
-            override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-                ACCOUNT_RATE_LIMITS=limits,
-            )
-        )
-        interval = comments.COMMENT_INTERVAL
-        comments.COMMENT_INTERVAL = timedelta(0)
-        self._stack.callback(setattr, comments, "COMMENT_INTERVAL", interval)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stack.close()
+    def _next(self) -> str:
+        return f"{self.label}{next(self._numbers)}"
 
     # ---------- Submit ----------
 
@@ -252,24 +231,29 @@ class FormSubmitter:
     def _refused(self, field: str, payload: str, refusal: RefusedByForm) -> None:
         self.refusals.append(Refusal(field, refusal.status, refusal.message, payload))
 
-    def _rows_in(self, table: str) -> int:
+    def _rows_in(self, table: str, member: Member) -> int:
+        """The rows of `table` that `member` wrote (their account, for `Account`)."""
         from pnyx.accounts.models import Account
         from pnyx.posts import models
         from pnyx.sites.context import activated
 
         if table == "Account":
-            return Account.objects.count()
+            return Account.objects.filter(email=member.email).count()
         with activated(self.site):
-            return int(getattr(models, table).objects.count())
+            account = Account.objects.get(email=member.email)
+            users = models.SiteUser.objects.filter(account_id=account.id).values("id")
+            by = "owner_id" if table == "Post" else "user_id"
+            return int(getattr(models, table).objects.filter(**{f"{by}__in": users}).count())
 
     @contextlib.contextmanager
-    def _nothing_written_if_refused(self, table: str) -> Iterator[None]:
-        """On a refusal, check that `table` (where the form writes) has no new row."""
-        before = self._rows_in(table)
+    def _nothing_written_if_refused(self, table: str, member: Member) -> Iterator[None]:
+        """On a refusal, check that `member` has no new row in `table`, where the form writes
+        (by the member: other submitters may be writing at the same time)."""
+        before = self._rows_in(table, member)
         try:
             yield
         except RefusedByForm:
-            assert self._rows_in(table) == before, f"a refused form wrote to {table}"
+            assert self._rows_in(table, member) == before, f"a refused form wrote to {table}"
             raise
 
     def _row(self, model: str, pk: int, *names: str) -> tuple[Any, ...]:
@@ -295,14 +279,14 @@ class FormSubmitter:
         name, the refusal and an account under `fallback`."""
         from django.test import Client
 
-        member = Member(Client(enforce_csrf_checks=True), display_name)
+        email = f"payload{self._next()}@example.org"
+        member = Member(Client(enforce_csrf_checks=True), display_name, email)
         signup = self._path("account_signup")
-        email = f"payload{next(self._count)}@example.org"
         form = form_at(self._get(member, signup), signup)
         data = {"display_name": display_name, "email": email, "password1": ACCOUNT_PASSWORD}
         refused = None
         try:
-            with self._nothing_written_if_refused("Account"):
+            with self._nothing_written_if_refused("Account", member):
                 self._send(member, form, data)
         except RefusedByForm as exc:
             refused = exc
@@ -317,7 +301,8 @@ class FormSubmitter:
         from pnyx.sites.context import activated
 
         if role not in self._helpers:
-            member, _ = self._sign_up(f"The {role}", f"The {role}")
+            name = f"The {role}{self.label}"
+            member, _ = self._sign_up(name, name)
             home = self._path("site_home")
             join = form_at(self._get(member, home), self._path("join_site"))
             back = urlsplit(self._send(member, join, {})).path
@@ -328,7 +313,7 @@ class FormSubmitter:
             if role == "tagger":  # creates the tag every payload's question is asked under
                 ask = self._path("ask")
                 data = {
-                    "title": "The first question under the xss tag",
+                    "title": f"The first question under the xss tag {self._next()}",
                     "body": "A question that makes the tag, long enough.",
                     "tags": "xss",
                 }
@@ -337,7 +322,7 @@ class FormSubmitter:
 
     def _member(self, payload: str) -> Member:
         if payload not in self._members:
-            fallback = f"Payload user {next(self._count)}"
+            fallback = f"Payload user {self._next()}"
             member, refused = self._sign_up(payload, fallback)
             self._members[payload] = member
             if refused is not None:
@@ -361,12 +346,12 @@ class FormSubmitter:
         title = padded(payload, 15, " (title payload)")
         data = {"title": title, "body": body, "tags": "xss"}
         try:
-            with self._nothing_written_if_refused("Post"):
+            with self._nothing_written_if_refused("Post", member):
                 location = self._send(member, form_at(page, ask), data)
             title_taken = True
         except RefusedByForm as exc:
             self._refused("title", payload, exc)
-            title = f"Question holding payload {next(self._count)}"
+            title = f"Question holding payload {self._next()}"
             location = self._send(member, form_at(exc.page, ask), {**data, "title": title})
             title_taken = False
         path = urlsplit(location).path
@@ -413,7 +398,7 @@ class FormSubmitter:
         form = form_at(self._threads[payload], comments)
         text = padded(payload, 15, " (comment)")
         try:
-            with self._nothing_written_if_refused("Comment"):
+            with self._nothing_written_if_refused("Comment", member):
                 location = self._send(member, form, {"text": text})
         except RefusedByForm as exc:
             self._refused("comment", payload, exc)
@@ -430,12 +415,12 @@ class FormSubmitter:
         form = self._tag_form or form_at(self._get(tagger, ask), ask)
         self._tag_form = None
         data = {
-            "title": f"Tagged with payload {next(self._count)}",
+            "title": f"Tagged with payload {self._next()}",
             "body": "A question whose tags are the payload, long enough.",
             "tags": payload,
         }
         try:
-            with self._nothing_written_if_refused("Post"):
+            with self._nothing_written_if_refused("Post", tagger):
                 location = self._send(tagger, form, data)
         except RefusedByForm as exc:
             self._refused("tags", payload, exc)
@@ -454,7 +439,7 @@ class FormSubmitter:
         if self._edited is None or self._edit_count % self.EDITS_PER_POST == 0:
             ask = self._path("ask")
             data = {
-                "title": f"Edited again and again {next(self._count)}",
+                "title": f"Edited again and again {self._next()}",
                 "body": "The first version of this body, long enough.",
                 "tags": "xss",
             }
@@ -467,7 +452,7 @@ class FormSubmitter:
         form = form_at(self._get(editor, edit), edit)
         body = f"Revision {self._edit_count} of this body: each edit changes it."
         try:
-            with self._nothing_written_if_refused("PostHistory"):
+            with self._nothing_written_if_refused("PostHistory", editor):
                 self._send(editor, form, {"body": body, "summary": payload})
         except RefusedByForm as exc:
             self._refused("edit_summary", payload, exc)
@@ -556,4 +541,68 @@ def _user_id(path: str) -> int:
     return int(match.group(1))
 
 
-SubmitterFactory = Callable[..., contextlib.AbstractContextManager[Any]]
+@contextlib.contextmanager
+def form_environment() -> Iterator[None]:
+    """What stays changed while the corpus goes in (see the module's docstring)."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from pnyx.posts.actions import comments
+
+    limits = dict(settings.ACCOUNT_RATE_LIMITS)
+    limits.update(signup="10000/m/ip", login="10000/m/ip")
+    interval = comments.COMMENT_INTERVAL
+    comments.COMMENT_INTERVAL = timedelta(0)
+    try:
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            ACCOUNT_RATE_LIMITS=limits,
+        ):
+            yield
+    finally:
+        comments.COMMENT_INTERVAL = interval
+
+
+@dataclass
+class FormResults:
+    """What `submit_through_forms` did, over all its submitters."""
+
+    paths: list[str]
+    refused: list[tuple[int, str]]
+    stored: Counter[str]
+    refusals: list[Refusal]
+    signup_refusals: list[Refusal]
+    requests: int
+
+
+def submit_through_forms(site: Any, corpus: list[Any], *, workers: int = 2) -> FormResults:
+    """Every payload of `corpus` into every field through the forms, by `workers` submitters
+    side by side, each in a thread of its own with its own people and share of the corpus (the
+    server's time is largely the database's, which threads overlap)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from .xss import submit_all
+
+    submitters = [FormSubmitter(site, f"{chr(ord('a') + n)}-") for n in range(workers)]
+
+    def run(n: int) -> tuple[list[str], list[tuple[int, str]]]:
+        try:
+            return submit_all(submitters[n], corpus[n::workers])
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    with form_environment():
+        submitters[0]._helper("tagger", 2000)  # the `xss` tag, before anyone asks under it
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(run, range(workers)))
+    return FormResults(
+        paths=[path for paths, _ in done for path in paths],
+        refused=[item for _, refused in done for item in refused],
+        stored=sum((s.stored for s in submitters), Counter()),
+        refusals=[r for s in submitters for r in s.refusals],
+        signup_refusals=[r for s in submitters for r in s.signup_refusals],
+        requests=sum(s.requests for s in submitters),
+    )
