@@ -85,6 +85,8 @@ def test_bad_profile_input_is_refused_field_by_field_and_nothing_is_saved(
         ("https://localhost", "host name looks incomplete"),
         ("ftp://example.org", "http:// or https://"),
         ("https://exa mple.org", "cannot contain spaces"),
+        ("[link](javascript:alert(1))", "not a valid address"),
+        ("https://[example.org/", "not a valid address"),
     ):
         refused = client.post(
             f"/{site.name}/users/edit/{me.id}",

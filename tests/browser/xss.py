@@ -7,10 +7,10 @@ site's rules refused the text: that must be a clean refusal, a `PnyxError` or a 
 
     def submit(payload: str, field: str) -> str | None
 
-`DomainSubmitter` does it today through the domain functions (and `pnyx.posts.models` for what
-they do not cover yet). Once the ask, answer, comment, edit and profile forms exist, a submitter
-that fills those forms in the browser is one more `Submit` for `test_xss.py` (see SUBMITTERS
-there): the corpus, the pages it lists and the checks stay as they are.
+`FormSubmitter` (tests/browser/xss_forms.py) does it through the site's forms over HTTP, as a
+signed-in person; `DomainSubmitter` here through the domain functions and `pnyx.posts.models`,
+around the forms' rules, as an import would. `test_xss.py` runs the checks for the submitters
+named in `PNYX_XSS_SUBMITTERS` (see SUBMITTERS there).
 
 `check_pages()` loads pages many at a time, in frames of one harness page (the site's own framing
 refusal and `frame-ancestors` are relaxed for this, nothing else), with the site's

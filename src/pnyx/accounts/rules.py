@@ -65,7 +65,13 @@ def check_website(url: str) -> str:
         )
     if "://" not in clean:
         clean = f"https://{clean}"
-    parts = urlsplit(clean)
+    try:
+        # Brackets ask for an IPv6 address, which urlsplit checks: `[link](...)` is no address.
+        parts = urlsplit(clean)
+    except ValueError:
+        raise ValidationError(
+            "The website address is not a valid address; write it as https://example.org."
+        ) from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise ValidationError(
             "The website must be an http:// or https:// address, such as https://example.org."
