@@ -1,0 +1,270 @@
+"""Hostile dumps: a corpus of dumps made to hurt the importer, generated here (nothing big is
+kept in the repository), each run through `pnyx import` on the test's backend.
+
+Every case must end in one clear line naming the file (and the line where there is one) and
+exit status 2, leave no site, database or work folder behind, write nothing outside the data
+folder, leave another site as it was, and hold memory bounded: the cases that stream big
+values run in a process of their own, whose peak memory is measured. The figures (cases
+tried, failures, peak memory) are printed at the end of the module (`pytest -s`) and kept in
+`docs/dumps.md`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pnyx.cli import main
+from pnyx.dumps.importer import ImportRequest, import_dump
+from pnyx.dumps.target import leftovers, work_folder
+from pnyx.network.models import Site
+from pnyx.posts.models import Comment, Post, SiteUser
+from pnyx.sites.context import activated
+from pnyx.sites.services import default_database_url, delete_site
+
+from .conftest import (
+    MINIMAL_COMMENTS,
+    MINIMAL_POSTS,
+    MINIMAL_USERS,
+    write_dump_file,
+)
+
+ROOTS = {
+    "Users.xml": "users",
+    "Posts.xml": "posts",
+    "Comments.xml": "comments",
+    "Votes.xml": "votes",
+    "PostHistory.xml": "posthistory",
+    "PostLinks.xml": "postlinks",
+    "Tags.xml": "tags",
+    "Badges.xml": "badges",
+}
+# A process importing a dump holds Django, lxml and a few batches: about 100 MB. A case that
+# streams a value of a gigabyte must stay within this.
+MEMORY_LIMIT_MB = 400
+FIGURES: dict[str, Any] = {"cases": 0, "failures": [], "peak_mb": {}}
+
+
+def _name() -> str:
+    return f"h{uuid.uuid4().hex[:8]}"
+
+
+def minimal_dump(folder: Path, files: dict[str, list[str]] | None = None) -> Path:
+    """The small dump of `conftest` (users, two posts, comments), with `files` replaced."""
+    folder.mkdir(parents=True)
+    contents = {
+        "Users.xml": MINIMAL_USERS,
+        "Posts.xml": MINIMAL_POSTS,
+        "Comments.xml": MINIMAL_COMMENTS,
+    }
+    contents.update(files or {})
+    for file, rows in contents.items():
+        write_dump_file(folder, file, ROOTS[file], rows)
+    return folder
+
+
+def post_row(**attributes: str) -> str:
+    """A question's attributes, with `attributes` changed (or added)."""
+    values = {
+        "Id": "3",
+        "PostTypeId": "1",
+        "CreationDate": "2014-01-23T10:00:00.000",
+        "Score": "1",
+        "Body": "&lt;p&gt;Hops?&lt;/p&gt;",
+        "Title": "Why hops?",
+        "CommentCount": "0",
+    }
+    values.update(attributes)
+    return " ".join(f'{key}="{value}"' for key, value in values.items())
+
+
+def with_posts(*rows: str) -> Callable[[Path], Path]:
+    return lambda folder: minimal_dump(folder, {"Posts.xml": [*MINIMAL_POSTS, *rows]})
+
+
+def with_file(file: str, rows: list[str]) -> Callable[[Path], Path]:
+    return lambda folder: minimal_dump(folder, {file: rows})
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    build: Callable[[Path], Path]  # writes the dump under the folder given, returns its path
+    says: str  # what the one line says
+    jobs: str = "1"
+    own_process: bool = False  # big streams: run apart, with its peak memory measured
+
+
+# -- the other site, which no case may touch -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def other_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    folder = minimal_dump(tmp_path_factory.mktemp("other") / "dump")
+    site = import_dump(ImportRequest(folder, site_name=_name())).site
+    yield site
+    delete_site(Site.objects.get(pk=site.pk))
+
+
+def fingerprint(site: Site) -> tuple[object, ...]:
+    """What another import could change of a site: its row, its content, its file."""
+    row = Site.objects.get(pk=site.pk)
+    with activated(row):
+        content = (
+            list(Post.objects.order_by("id").values_list("id", "title", "body_html")),
+            SiteUser.objects.count(),
+            Comment.objects.count(),
+        )
+    stamp: object = None
+    if row.database_url.startswith("sqlite"):
+        path = Path(row.database_url.removeprefix("sqlite:///"))
+        stamp = (path.stat().st_size, path.stat().st_mtime_ns)
+    return (row.database_url, row.title, row.origins, content, stamp)
+
+
+# -- running a case --------------------------------------------------------------------------
+
+
+def files_under(folder: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(folder)): path.lstat().st_size
+        for path in sorted(folder.rglob("*"))
+        if not path.is_dir()
+    }
+
+
+def feed_fifo(path: Path, chunks: Iterator[bytes]) -> threading.Thread:
+    """Make `path` a named pipe and write `chunks` into it from a thread, until the reader
+    goes away: a file of any size without a byte on disk."""
+    os.mkfifo(path)
+
+    def feed() -> None:
+        try:
+            with path.open("wb") as pipe:
+                for chunk in chunks:
+                    pipe.write(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the import stopped reading, as it should
+
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return thread
+
+
+def release_fifos(folder: Path) -> None:
+    """Open each named pipe for reading once, so a feeder the import never read from ends."""
+    for path in folder.rglob("*"):
+        if stat.S_ISFIFO(path.lstat().st_mode):
+            with contextlib.suppress(OSError):
+                os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+
+
+def run_apart(path: Path, name: str, jobs: str, cwd: Path) -> tuple[int, str, float]:
+    """`pnyx import` in a process of its own: (status, stderr, peak memory in MB)."""
+    command = [sys.executable, "-m", "pnyx.cli", "import", str(path), "--site", name]
+    command += ["--quiet", "--jobs", jobs]
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**os.environ, "TMPDIR": str(cwd)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    error = process.stderr.read().decode()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, error, usage.ru_maxrss / 1024
+
+
+def run_case(case: Case, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"  # the working directory: nothing may land here
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    dump = case.build(tmp_path / "dump")
+    before = files_under(tmp_path)
+    name = _name()
+    started = time.monotonic()
+    if case.own_process:
+        status, error, peak = run_apart(dump, name, case.jobs, outside)
+        FIGURES["peak_mb"][case.id] = round(peak)
+    else:
+        status = main(["import", str(dump), "--site", name, "--quiet", "--jobs", case.jobs])
+        error = capsys.readouterr().err
+        peak = 0.0
+    release_fifos(tmp_path)
+    FIGURES["cases"] += 1
+    try:
+        assert status == 2, error
+        lines = error.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in error, error  # one clear line
+        assert lines[0].startswith("pnyx: error: "), error
+        assert case.says in lines[0], error
+        assert files_under(tmp_path) == before  # nothing written beside the dump or here
+        assert not Site.objects.filter(name=name).exists()
+        assert leftovers(default_database_url(name), keep=None) == []
+        assert not work_folder(name).exists()
+        assert peak < MEMORY_LIMIT_MB, f"{case.id}: {peak:.0f} MB"
+    except AssertionError:
+        FIGURES["failures"].append(case.id)
+        raise
+    finally:
+        FIGURES.setdefault("seconds", {})[case.id] = round(time.monotonic() - started, 1)
+
+
+CASES: list[Case] = []
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_a_hostile_dump_is_refused_in_one_line(
+    case: Case, other_site: Site, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = fingerprint(other_site)
+    run_case(case, tmp_path, capsys, monkeypatch)
+    assert fingerprint(other_site) == seen
+
+
+# -- dumps that are odd but fine -------------------------------------------------------------
+
+
+def test_lanes_import_a_dump_whose_posts_have_no_tags(tmp_path: Path, capsys: Any) -> None:
+    """In lanes on SQLite, the import's connection went on seeing the posts' indexes that the
+    posts' lane had dropped, and making them again failed ("index post_tags_tag already
+    exists") when nothing had used that connection since: a dump of posts only, without
+    tags."""
+    untagged = [row.replace('Tags="&lt;stout&gt;&lt;colour&gt;" ', "") for row in MINIMAL_POSTS]
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    write_dump_file(folder, "Posts.xml", "posts", untagged)
+    name = _name()
+    assert main(["import", str(folder), "--site", name, "--quiet", "--jobs", "2"]) == 0
+    site = Site.objects.get(name=name)
+    try:
+        with activated(site):
+            assert sorted(Post.objects.values_list("id", flat=True)) == [1, 2]
+            assert list(Post.objects.filter(tags="").values_list("id", flat=True))
+    finally:
+        delete_site(site)
+    assert capsys.readouterr().err == ""
+
+
+def test_zz_figures() -> None:
+    """The probe's figures for this run (shown with `pytest -s`)."""
+    print(
+        f"\nhostile dumps: {FIGURES['cases']} cases tried, {len(FIGURES['failures'])} failures"
+        f" {FIGURES['failures']}, peak memory (MB) {FIGURES['peak_mb']},"
+        f" seconds {FIGURES.get('seconds', {})}"
+    )
+    assert FIGURES["failures"] == []
