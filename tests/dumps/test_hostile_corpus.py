@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from pnyx.sites.context import activated
 from pnyx.sites.services import default_database_url, delete_site
 
 from .conftest import (
+    HEADER,
     MINIMAL_COMMENTS,
     MINIMAL_POSTS,
     MINIMAL_USERS,
@@ -313,6 +315,155 @@ CASES: list[Case] = [
         "comment-past-limit",
         with_file("Comments.xml", [MINIMAL_COMMENTS[0].replace("Good question", "b" * 2_000_001)]),
         "Comments.xml, line 3: Text is longer than 2000000 characters",
+    ),
+]
+
+# -- what the parser would hold whole: refused while it is read ------------------------------
+
+GIGABYTE = 2**30
+ROW_TOO_LONG = "a row is longer than 16 MB of XML"
+
+
+def posts_stream(before_value: bytes, value_bytes: int, after_value: bytes) -> Iterator[bytes]:
+    """Posts.xml with a value of `value_bytes` made as it is written (never held whole)."""
+    yield HEADER.encode() + b"<posts>\r\n"
+    yield "".join(f"  <row {row} />\r\n" for row in MINIMAL_POSTS).encode()
+    yield before_value
+    chunk = b"a" * 2**20
+    for _ in range(value_bytes // len(chunk)):
+        yield chunk
+    yield after_value + b"\r\n</posts>"
+
+
+def streamed_posts(before: bytes, size: int, after: bytes) -> Callable[[Path], Path]:
+    """A dump whose Posts.xml is a named pipe fed `posts_stream`: no byte of it on disk."""
+
+    def build(folder: Path) -> Path:
+        minimal_dump(folder)
+        (folder / "Posts.xml").unlink()
+        feed_fifo(folder / "Posts.xml", posts_stream(before, size, after))
+        return folder
+
+    return build
+
+
+def zipped_posts(before: bytes, size: int, after: bytes) -> Callable[[Path], Path]:
+    """A .zip of the minimal dump whose Posts.xml holds a value of `size` bytes."""
+
+    def build(folder: Path) -> Path:
+        minimal_dump(folder)
+        archive = folder.parent / "dump.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zipped:
+            for path in sorted(folder.iterdir()):
+                if path.name != "Posts.xml":
+                    zipped.write(path, path.name)
+            with zipped.open("Posts.xml", "w", force_zip64=True) as member:
+                for chunk in posts_stream(before, size, after):
+                    member.write(chunk)
+        return archive
+
+    return build
+
+
+def with_posts_text(text: str) -> Callable[[Path], Path]:
+    """Posts.xml with `text` after its rows, inside <posts>."""
+
+    def build(folder: Path) -> Path:
+        minimal_dump(folder)
+        path = folder / "Posts.xml"
+        path.write_text(path.read_text().replace("</posts>", text + "</posts>"))
+        return folder
+
+    return build
+
+
+def with_posts_file(content: bytes) -> Callable[[Path], Path]:
+    def build(folder: Path) -> Path:
+        minimal_dump(folder)
+        (folder / "Posts.xml").write_bytes(content)
+        return folder
+
+    return build
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE posts [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + ']>\n<posts><row Id="1" PostTypeId="1" CreationDate="2014-01-23T10:00:00.000"'
+    ' Body="&j;" /></posts>'
+)
+EXTERNAL_ENTITY = (
+    '<?xml version="1.0"?>\n<!DOCTYPE posts [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
+    '<posts><row Id="1" PostTypeId="1" CreationDate="2014-01-23T10:00:00.000"'
+    ' Body="&secret;" /></posts>'
+)
+BIG_BODY = b'  <row Id="3" PostTypeId="1" CreationDate="2014-01-23T10:00:00.000" Body="'
+
+CASES += [
+    # A gigabyte's Body, streamed: 540 MB of memory per 100 MB of value before.
+    Case(
+        "1gb-body-streamed",
+        streamed_posts(BIG_BODY, GIGABYTE, b'" />'),
+        f"Posts.xml, line 5: {ROW_TOO_LONG}",
+        own_process=True,
+    ),
+    Case(
+        "1gb-body-streamed-lanes",
+        streamed_posts(BIG_BODY, GIGABYTE, b'" />'),
+        f"Posts.xml, line 5: {ROW_TOO_LONG}",
+        jobs="2",
+        own_process=True,
+    ),
+    # 64 MB of value in a 0.3 MB zip (the probe's: 10 GB in 10 MB, 10.3 GB of memory).
+    Case(
+        "zip-bomb-value",
+        zipped_posts(BIG_BODY, 64 * 2**20, b'" />'),
+        f"dump.zip:Posts.xml, line 5: {ROW_TOO_LONG}",
+        own_process=True,
+    ),
+    # Between rows, or in an element that is not a row.
+    Case(
+        "whitespace-between-rows",
+        streamed_posts(b"", 64 * 2**20, b""),
+        f"Posts.xml, line 4: {ROW_TOO_LONG}",
+        own_process=True,
+    ),
+    Case(
+        "not-a-row-with-a-big-value",
+        streamed_posts(b'  <rowx Body="', 64 * 2**20, b'" />'),
+        f"Posts.xml, line 4: {ROW_TOO_LONG}",
+        own_process=True,
+    ),
+    # Markup no dump has, in which a `<row` could hide from the count.
+    Case(
+        "comment",
+        with_posts_text("<!-- <row " + "x" * 100 + " -->\r\n"),
+        "Posts.xml, line 5: holds a comment, CDATA section or DOCTYPE",
+    ),
+    Case(
+        "cdata",
+        with_posts_text("<![CDATA[ <row ]]>\r\n"),
+        "Posts.xml, line 5: holds a comment, CDATA section or DOCTYPE",
+    ),
+    Case(
+        "processing-instruction",
+        with_posts_text("<?pnyx <row ?>\r\n"),
+        "Posts.xml, line 5: holds a processing instruction (<?...?>) after the XML",
+    ),
+    Case(
+        "billion-laughs",
+        with_posts_file(BILLION_LAUGHS.encode()),
+        "Posts.xml, line 2: holds a comment, CDATA section or DOCTYPE",
+    ),
+    Case(
+        "external-entity",
+        with_posts_file(EXTERNAL_ENTITY.encode()),
+        "Posts.xml, line 2: holds a comment, CDATA section or DOCTYPE",
+    ),
+    Case(
+        "utf-16",
+        with_posts_file((HEADER + "<posts></posts>").encode("utf-16")),
+        "Posts.xml, line 1: is not UTF-8",
     ),
 ]
 

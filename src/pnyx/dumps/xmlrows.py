@@ -1,8 +1,10 @@
 """Streaming a dump file's `<row .../>` elements with lxml's iterparse, in flat memory.
 
 Each row is handed out and then cleared and detached from the tree, so a 100 GB file is read
-with the memory of a few rows. Whatever breaks the file's shape (not well-formed XML, another
-root element, an element that is not a row) stops the read with the file and the line.
+with the memory of a few rows; a row past `MAX_ROW_BYTES` is refused while it is read
+(`GuardedReader`), so one row cannot fill the memory either. Whatever breaks the file's shape
+(not well-formed XML, another root element, an element that is not a row) stops the read with
+the file and the line.
 """
 
 from __future__ import annotations
@@ -20,17 +22,93 @@ PROGRESS_EVERY = 4096  # rows between progress reports
 Progress = Callable[[int, int], None]  # (rows so far, bytes read so far)
 
 
-class CountingReader:
-    """A read-only stream that counts the bytes handed to the parser (for progress and ETA)."""
+# A row, from its `<row` to the next one's, is at most this much XML. A real row is a few
+# KB (Stack Exchange keeps a post's body under 30,000 characters); the parser holds a whole
+# row, so a value of gigabytes must be refused while it is read, not once it is held.
+MAX_ROW_BYTES = 16 * 2**20
+_ROW_START = b"<row"
+_ROW_NAME_ENDS = frozenset(b" \t\r\n/>")
+_NOT_UTF8 = (b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
 
-    def __init__(self, raw: IO[bytes]) -> None:
+
+class GuardedReader:
+    """The stream handed to the parser: counts the bytes read (for progress and ETA), and
+    refuses what would make the parser hold more than a row's worth of the file.
+
+    It looks at each chunk before the parser does, with byte searches only (a dump is read
+    at hundreds of MB/s): more than `MAX_ROW_BYTES` since the last `<row` is refused, naming
+    the line that row starts on; so is markup a dump never has that could hide a `<row` from
+    that count: comments, CDATA, a DOCTYPE (`<!`) and processing instructions (`<?`) after
+    the XML declaration. A `<` cannot occur elsewhere in well-formed XML (in a value it is
+    written `&lt;`), so every `<row` found is a row's start tag.
+    """
+
+    def __init__(self, raw: IO[bytes], label: str) -> None:
         self.raw = raw
+        self.label = label
         self.bytes_read = 0
+        self._newlines = 0  # in the bytes read so far
+        self._carry = b""  # the last bytes read, searched again with the next chunk
+        self._row_start = 0  # where the last row started (the file's start before one)
+        self._row_line = 1
 
     def read(self, size: int = -1) -> bytes:
         data = self.raw.read(size)
+        if not data:
+            return data
+        if self.bytes_read == 0 and data.startswith(_NOT_UTF8):
+            raise DumpError("is not UTF-8 (Stack Exchange dumps are)", self.label, 1)
+        carry = self._carry
+        window = carry + data
+        start = self.bytes_read - len(carry)  # the file offset of window[0]
+        before = self._newlines - carry.count(b"\n")  # newlines before window[0]
+        self._refuse_markup(window, start, before)
+        at = _last_row_start(window)
+        if at >= 0:
+            self._row_start = start + at
+            self._row_line = 1 + before + window.count(b"\n", 0, at)
         self.bytes_read += len(data)
+        self._newlines += data.count(b"\n")
+        self._carry = window[-len(_ROW_START) :]
+        if self.bytes_read - self._row_start > MAX_ROW_BYTES:
+            raise DumpError(
+                f"a row is longer than {MAX_ROW_BYTES // 2**20} MB of XML, the limit for one "
+                "row (a real row is a few KB)",
+                self.label,
+                self._row_line,
+            )
         return data
+
+    def _refuse_markup(self, window: bytes, start: int, before: int) -> None:
+        at = window.find(b"<!")
+        if at >= 0:
+            raise DumpError(
+                "holds a comment, CDATA section or DOCTYPE (<!...>), which no Stack Exchange "
+                "dump has",
+                self.label,
+                1 + before + window.count(b"\n", 0, at),
+            )
+        at = window.find(b"<?")
+        while at >= 0:
+            if start + at not in (0, 3):  # the XML declaration, perhaps after a BOM
+                raise DumpError(
+                    "holds a processing instruction (<?...?>) after the XML declaration, "
+                    "which no Stack Exchange dump has",
+                    self.label,
+                    1 + before + window.count(b"\n", 0, at),
+                )
+            at = window.find(b"<?", at + 1)
+
+
+def _last_row_start(window: bytes) -> int:
+    """Where the last `<row` start tag in `window` begins, or -1 (one whose name is followed
+    by the next chunk's first byte is found with that chunk)."""
+    end = len(window) - 1  # leave room for the byte after the name
+    while True:
+        at = window.rfind(_ROW_START, 0, end)
+        if at < 0 or window[at + len(_ROW_START)] in _ROW_NAME_ENDS:
+            return at
+        end = at + len(_ROW_START) - 1  # `<rowx`: look before it
 
 
 def _syntax_problem(exc: etree.XMLSyntaxError) -> str:
@@ -44,8 +122,8 @@ def read_rows(
 ) -> Iterator[etree._Element]:
     """Yield each `<row>` element of `dump_file`; its attributes are valid until the next one."""
     stream = dump_file.open()
-    reader = CountingReader(stream)
     label = dump_file.label
+    reader = GuardedReader(stream, label)
     rows = 0
     try:
         context = etree.iterparse(
