@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import py7zr
 import pytest
 from psycopg import sql
 
@@ -110,6 +112,7 @@ class Case:
     says: str  # what the one line says
     jobs: str = "1"
     own_process: bool = False  # big streams: run apart, with its peak memory measured
+    patch: Callable[[pytest.MonkeyPatch], None] | None = None  # the machine, as the case needs
 
 
 # -- PostgreSQL databases made quickly -------------------------------------------------------
@@ -231,6 +234,8 @@ def run_case(case: Case, tmp_path: Path, capsys: Any, monkeypatch: pytest.Monkey
     outside = tmp_path / "outside"  # the working directory: nothing may land here
     outside.mkdir()
     monkeypatch.chdir(outside)
+    if case.patch is not None:
+        case.patch(monkeypatch)
     dump = case.build(tmp_path / "dump")
     before = files_under(tmp_path)
     name = _name()
@@ -464,6 +469,93 @@ CASES += [
         "utf-16",
         with_posts_file((HEADER + "<posts></posts>").encode("utf-16")),
         "Posts.xml, line 1: is not UTF-8",
+    ),
+]
+
+# -- archives --------------------------------------------------------------------------------
+
+
+def archived(kind: str, names: Callable[[Path], dict[str, str]]) -> Callable[[Path], Path]:
+    """A .7z or .zip of the minimal dump, its members named by `names(folder)` (file ->
+    member name), written as named whatever the archivers' own checks would say; beside it a
+    decoy file where a member's name points, which the import must not read."""
+
+    def build(folder: Path) -> Path:
+        minimal_dump(folder)
+        named = names(folder)
+        archive = folder.parent / f"dump.{kind}"
+        if kind == "7z":
+            with py7zr.SevenZipFile(archive, "w") as seven:
+                for path in sorted(folder.iterdir()):
+                    # py7zr's writestr refuses such names; its writer does not.
+                    seven._writestr(path.read_bytes(), named.get(path.name, path.name))
+        else:
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+                for path in sorted(folder.iterdir()):
+                    zipped.writestr(named.get(path.name, path.name), path.read_bytes())
+        return archive
+
+    return build
+
+
+def decoy(folder: Path) -> Path:
+    """A valid Posts.xml outside the archive, as an absolute member name could point at."""
+    place = folder.parent / "decoy"
+    place.mkdir(exist_ok=True)
+    write_dump_file(place, "Posts.xml", "posts", MINIMAL_POSTS)
+    return place / "Posts.xml"
+
+
+def absolute(folder: Path) -> dict[str, str]:
+    return {"Posts.xml": str(decoy(folder))}
+
+
+def parent_relative(folder: Path) -> dict[str, str]:
+    decoy(folder)
+    return {"Posts.xml": "../decoy/Posts.xml"}
+
+
+def seven_zip_of_zeros(size: int) -> Callable[[Path], Path]:
+    """A .7z whose Posts.xml is `size` zero bytes: kilobytes that extract to megabytes."""
+
+    def build(folder: Path) -> Path:
+        folder.mkdir(parents=True)
+        archive = folder / "bomb.7z"
+        with py7zr.SevenZipFile(archive, "w") as seven:
+            seven.writestr(bytes(size), "Posts.xml")
+        return archive
+
+    return build
+
+
+def little_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data folder's disk with 1,000 bytes free."""
+    from pnyx.dumps import source
+
+    def usage(path: object) -> shutil._ntuple_diskusage:
+        return shutil._ntuple_diskusage(10**12, 10**12 - 1000, 1000)
+
+    monkeypatch.setattr(source.shutil, "disk_usage", usage)
+
+
+OUTSIDE = "outside the archive: no dump has one"
+
+CASES += [
+    Case("7z-absolute-member", archived("7z", absolute), "dump.7z: holds a member named '/"),
+    Case("7z-parent-member", archived("7z", parent_relative), f"'../decoy/Posts.xml', {OUTSIDE}"),
+    Case("zip-absolute-member", archived("zip", absolute), "dump.zip: holds a member named '/"),
+    Case("zip-parent-member", archived("zip", parent_relative), f"'../decoy/Posts.xml', {OUTSIDE}"),
+    # The probe's: 1.5 MB holding 10 GB of zeros filled tmp/ for 96 s. Refused unextracted.
+    Case(
+        "7z-bomb",
+        seven_zip_of_zeros(64 * 2**20),
+        "bomb.7z: its files say they take 67 MB extracted",
+    ),
+    Case(
+        "7z-bigger-than-the-disk",
+        archived("7z", lambda folder: {}),
+        "bytes, and the data folder's disk has 1,000 bytes free: the XML may take at most 50%",
+        patch=little_room,
     ),
 ]
 
