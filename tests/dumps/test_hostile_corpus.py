@@ -118,19 +118,47 @@ class Case:
 # -- PostgreSQL databases made quickly -------------------------------------------------------
 
 
+# `pnyx import` with its new PostgreSQL database copied from TEMPLATE rather than migrated.
+FROM_TEMPLATE = """
+import sys
+from pnyx.cli import main, setup_django
+
+setup_django()
+from psycopg import connect, sql
+from pnyx.dumps import target as targets
+
+template = sys.argv[1]
+
+
+def create(target):
+    with connect(**targets._admin_conninfo(target.config), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(target.name), sql.Identifier(template)
+            )
+        )
+
+
+if template:
+    targets.create = create
+sys.exit(main(sys.argv[2:]))
+"""
+TEMPLATE: dict[str, str] = {"name": ""}
+
+
 @pytest.fixture(scope="module", autouse=True)
 def databases_from_a_template(backend: str) -> Iterator[None]:
     """On PostgreSQL an import migrates its new database, five seconds a case: here the
-    imports in this process copy one migrated once (CREATE DATABASE ... TEMPLATE), which is
-    all the same to the cases, refused while the rows are read."""
+    imports copy one migrated once (CREATE DATABASE ... TEMPLATE), which is all the same to
+    the cases, refused while the rows are read."""
     if backend != "postgres":
         yield
         return
     template = targets.new_target(default_database_url("hostiletemplate"))
     targets.create(template)
-    original = targets.create
+    TEMPLATE["name"] = template.name
 
-    def create(target: targets.TargetDatabase) -> None:
+    def create(target: targets.TargetDatabase) -> None:  # as FROM_TEMPLATE's
         with psycopg.connect(**targets._admin_conninfo(target.config), autocommit=True) as admin:
             admin.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
@@ -143,8 +171,8 @@ def databases_from_a_template(backend: str) -> Iterator[None]:
     try:
         yield
     finally:
-        patch.setattr(targets, "create", original)
         patch.undo()
+        TEMPLATE["name"] = ""
         targets.drop(template)
 
 
@@ -214,8 +242,8 @@ def release_fifos(folder: Path) -> None:
 
 def run_apart(path: Path, name: str, jobs: str, cwd: Path) -> tuple[int, str, float]:
     """`pnyx import` in a process of its own: (status, stderr, peak memory in MB)."""
-    command = [sys.executable, "-m", "pnyx.cli", "import", str(path), "--site", name]
-    command += ["--quiet", "--jobs", jobs]
+    command = [sys.executable, "-c", FROM_TEMPLATE, TEMPLATE["name"], "import", str(path)]
+    command += ["--site", name, "--quiet", "--jobs", jobs]
     process = subprocess.Popen(
         command,
         cwd=cwd,
