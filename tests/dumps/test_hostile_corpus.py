@@ -458,13 +458,13 @@ CASES += [
     Case(
         "whitespace-between-rows",
         streamed_posts(b"", 64 * 2**20, b""),
-        f"Posts.xml, line 4: {ROW_TOO_LONG}",
+        f"Posts.xml, line 5: {ROW_TOO_LONG}",
         own_process=True,
     ),
     Case(
         "not-a-row-with-a-big-value",
         streamed_posts(b'  <rowx Body="', 64 * 2**20, b'" />'),
-        f"Posts.xml, line 4: {ROW_TOO_LONG}",
+        f"Posts.xml, line 5: {ROW_TOO_LONG}",
         own_process=True,
     ),
     # Markup no dump has, in which a `<row` could hide from the count.
@@ -496,7 +496,7 @@ CASES += [
     Case(
         "utf-16",
         with_posts_file((HEADER + "<posts></posts>").encode("utf-16")),
-        "Posts.xml, line 1: is not UTF-8",
+        "Posts.xml: is not UTF-8",
     ),
 ]
 
