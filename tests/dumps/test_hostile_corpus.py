@@ -566,6 +566,18 @@ def little_room(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(source.shutil, "disk_usage", usage)
 
 
+def lying_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The archive's list of sizes says 100 bytes in all, whatever its members hold (a
+    crafted header would; py7zr writes true ones)."""
+    from pnyx.dumps import source
+
+    class Lied(source._Extraction):
+        def __init__(self, work_dir: Path, label: str, budget: int) -> None:
+            super().__init__(work_dir, label, 100)
+
+    monkeypatch.setattr(source, "_Extraction", Lied)
+
+
 OUTSIDE = "outside the archive: no dump has one"
 
 CASES += [
@@ -584,6 +596,12 @@ CASES += [
         archived("7z", lambda folder: {}),
         "bytes, and the data folder's disk has 1,000 bytes free: the XML may take at most 50%",
         patch=little_room,
+    ),
+    Case(
+        "7z-members-bigger-than-listed",
+        archived("7z", lambda folder: {}),
+        "dump.7z: its members hold more than the archive says they do",
+        patch=lying_sizes,
     ),
 ]
 
