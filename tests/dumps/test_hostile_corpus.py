@@ -12,6 +12,7 @@ tried, failures, peak memory) are printed at the end of the module (`pytest -s`)
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import stat
@@ -23,6 +24,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -647,3 +649,28 @@ def test_zz_figures() -> None:
         f" seconds {FIGURES.get('seconds', {})}"
     )
     assert FIGURES["failures"] == []
+
+
+# -- the reader's guard, chunk by chunk ------------------------------------------------------
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 7, 4096])
+def test_the_guard_passes_a_dump_read_in_chunks_of_any_size(
+    chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marks split across chunks (`<row`, `<?xml`, `?` and `!` in values) are neither missed
+    nor mistaken; with the last row the longest, a limit just over what follows its `<row`
+    passes, one just under is stopped (the check is per chunk: a row is stopped within one
+    chunk of the limit)."""
+    from pnyx.dumps import xmlrows
+
+    last = post_row(Title="Really?! &lt;no&gt; " + "x" * 200)
+    folder = minimal_dump(tmp_path / "d", {"Posts.xml": [*MINIMAL_POSTS, last]})
+    data = (folder / "Posts.xml").read_bytes()
+    tail = len(data) - data.rindex(b"<row")
+    for limit, passes in ((tail, True), (tail - 1, False)):
+        monkeypatch.setattr(xmlrows, "MAX_ROW_BYTES", limit)
+        reader = xmlrows.GuardedReader(io.BytesIO(data))
+        read = b"".join(iter(partial(reader.read, chunk), b""))
+        assert (reader.refused is None) is passes, (limit, reader.refused)
+        assert read == data if passes else len(read) < len(data)
