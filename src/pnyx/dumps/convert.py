@@ -9,6 +9,7 @@ UTC (`RowConverter(..., datetimes=True)`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -16,10 +17,30 @@ from typing import Any, Protocol
 from pnyx.dumps.schema import Field, Table
 from pnyx.posts.rules import TAG_RULE, is_tag_name
 
+INT16_MIN, INT16_MAX = -(2**15), 2**15 - 1
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# What each integer kind holds on both backends (PostgreSQL's smallint, integer, bigint).
+INT_RANGES = {
+    "smallint": (INT16_MIN, INT16_MAX),
+    "int": (INT32_MIN, INT32_MAX),
+    "bigint": (INT64_MIN, INT64_MAX),
+}
 TAGS_MAX_LENGTH = 300
 MAX_SHAPES = 256  # attribute sets a table's rows come in, each with its own converter
+# A row's attributes: a table has at most 22, and later dumps may add a few. Past this the
+# row is refused before its values are read (lxml reads values by name, each a scan of the
+# row's attributes: 100,000 attributes took a minute).
+MAX_ATTRIBUTES = 100
+# A text value: Stack Exchange limits a post's body to 30,000 characters (its HTML is longer)
+# and comments to 600; older posts were allowed more. Generous room, but bounded: the rows of
+# a batch are held in memory.
+MAX_VALUE_CHARS = 2_000_000
+# An integer as the dump writes it: ASCII digits, perhaps a minus (int() would also take
+# other scripts' digits, spaces, `+` and `_`). At most 20 characters: past that no column
+# holds it, and int() of a long text costs time.
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+is_integer = _INTEGER.fullmatch
 
 
 class Attributes(Protocol):
@@ -40,18 +61,31 @@ class BadValue(ValueError):
     """A value that has the right syntax but not a usable value (too long, out of range...)."""
 
 
-def parse_int(text: str) -> int:
-    value = int(text)
-    if not INT32_MIN <= value <= INT32_MAX:
-        raise BadValue(f"{value} is out of range for a 32-bit integer")
-    return value
+def int_range(field: Field) -> tuple[int, int]:
+    """The values `field` may take: what its column holds on both backends; for an id, one
+    less at the top, since the table's sequence must be able to move past the largest."""
+    low, high = INT_RANGES[field.kind]
+    if field.column == "id":
+        high -= 1
+    return low, high
 
 
-def parse_bigint(text: str) -> int:
-    value = int(text)
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise BadValue(f"{value} is out of range for a 64-bit integer")
-    return value
+def integer_parser(low: int, high: int) -> Callable[[str], int]:
+    """A parser of integers from `low` to `high`, written in ASCII digits."""
+
+    def parse(text: str) -> int:
+        if not is_integer(text):
+            raise ValueError(text)
+        value = int(text)
+        if not low <= value <= high:
+            raise BadValue(f"{value} is out of range ({low} to {high})")
+        return value
+
+    return parse
+
+
+parse_int = integer_parser(INT32_MIN, INT32_MAX)
+parse_bigint = integer_parser(INT64_MIN, INT64_MAX)
 
 
 def parse_date(text: str) -> str:
@@ -110,6 +144,7 @@ def split_tags(text: str) -> tuple[list[str], str]:
 
 
 KIND_PROBLEMS = {
+    "smallint": "is not an integer",
     "int": "is not an integer",
     "bigint": "is not an integer",
     "date": "is not a date (expected YYYY-MM-DDTHH:MM:SS.fff)",
@@ -144,25 +179,21 @@ class RowConverter:
         self._by_shape: dict[tuple[str, ...], Callable[[list[str]], list[object]]] = {}
 
     def _parser(self, field: Field) -> Callable[[str], object]:
-        if field.kind == "int":
-            return parse_int
-        if field.kind == "bigint":
-            return parse_bigint
+        if field.kind in INT_RANGES:
+            return integer_parser(*int_range(field))
         if field.kind == "date":
             return parse_moment if self.datetimes else parse_date
         if field.kind == "bool":
             return parse_bool
         if field.kind == "html":
-            return lambda text: self._html(text)
+            return lambda text: self._html(_limited(text, MAX_VALUE_CHARS))
         if field.kind == "tags":
             return self._tags
-        limit = field.max_length
-        if limit is None:
-            return str
+        limit = field.max_length or MAX_VALUE_CHARS
         return lambda text: _limited(text, limit)
 
     def _tags(self, text: str) -> str:
-        names, form = split_tags(text)
+        names, form = split_tags(_limited(text, MAX_VALUE_CHARS))
         if names:
             self.tag_forms.add(form)
         joined = " ".join(names)
@@ -176,6 +207,12 @@ class RowConverter:
             shape = tuple(attributes.keys())
             convert = self._by_shape.get(shape)
             if convert is None:
+                if len(shape) > MAX_ATTRIBUTES:
+                    raise RowProblem(
+                        f"the row has {len(shape):,} attributes, more than the "
+                        f"{MAX_ATTRIBUTES} a row may have (a {self.table.file} row has "
+                        f"{len(self.table.fields)})"
+                    )
                 convert = self._converter_for(shape)
             values = attributes.values()
             return convert(values if type(values) is list else list(values))
@@ -225,6 +262,7 @@ class RowConverter:
             "UTC": UTC,
             "fromisoformat": datetime.fromisoformat,
             "parse_bool": parse_bool,
+            "is_integer": is_integer,
             "html": self._html,
             "tags": self._tags,
         }
@@ -262,9 +300,13 @@ class _Missing(Exception):
 
 def _conversion(field: Field, value: str, datetimes: bool) -> list[str]:
     """Statements converting the attribute text in variable `value`, as `RowConverter` does."""
-    if field.kind in ("int", "bigint"):
-        low, high = (INT32_MIN, INT32_MAX) if field.kind == "int" else (INT64_MIN, INT64_MAX)
-        return [f"{value} = int({value})", f"if not {low} <= {value} <= {high}: raise ValueError"]
+    if field.kind in INT_RANGES:
+        low, high = int_range(field)
+        return [
+            f"if not is_integer({value}): raise ValueError",
+            f"{value} = int({value})",
+            f"if not {low} <= {value} <= {high}: raise ValueError",
+        ]
     if field.kind == "date" and datetimes:
         # `parse_moment` written out, as below for `parse_date`.
         return [
@@ -283,12 +325,13 @@ def _conversion(field: Field, value: str, datetimes: bool) -> list[str]:
     if field.kind == "bool":
         return [f"{value} = parse_bool({value})"]
     if field.kind == "html":
-        return [f"{value} = html({value})"]
+        return [
+            f"if len({value}) > {MAX_VALUE_CHARS}: raise ValueError",
+            f"{value} = html({value})",
+        ]
     if field.kind == "tags":
         return [f"{value} = tags({value})"]
-    if field.max_length is not None:
-        return [f"if len({value}) > {field.max_length}: raise ValueError"]
-    return ["pass"]
+    return [f"if len({value}) > {field.max_length or MAX_VALUE_CHARS}: raise ValueError"]
 
 
 def _limited(text: str, limit: int) -> str:

@@ -109,7 +109,7 @@ class _Formatter:
             return lambda value: escape_attribute(self.links(str(value)))
         if field.kind == "tags":
             return lambda value: escape_attribute(format_tags(str(value), self.tag_form))
-        if field.kind in ("int", "bigint"):
+        if field.kind in ("smallint", "int", "bigint"):
             return str
         return lambda value: escape_attribute(str(value))
 

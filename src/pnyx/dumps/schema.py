@@ -4,7 +4,8 @@ One `Field` per attribute, in the order Stack Exchange writes them (see
 `../shared/docs/se-dump-schema.md`); the importer converts with it and the exporter writes with
 it, so the two cannot drift apart. `kind` says how a value is read and written:
 
-- `int` and `bigint`: integers (`int` must fit PostgreSQL's 32-bit integer columns);
+- `smallint`, `int` and `bigint`: integers in ASCII digits that fit PostgreSQL's 16-, 32- and
+  64-bit columns (an id one less at the top, so its sequence can move past it);
 - `str`: text, at most `max_length` characters when the column is limited;
 - `date`: `YYYY-MM-DDTHH:MM:SS.fff`, UTC without a zone;
 - `bool`: `True` / `False`;
@@ -88,7 +89,7 @@ POSTS = Table(
     "posts",
     (
         Field("Id", "id", required=True),
-        Field("PostTypeId", "post_type", required=True),
+        Field("PostTypeId", "post_type", "smallint", required=True),
         Field("AcceptedAnswerId", "accepted_answer_id"),
         Field("ParentId", "parent_id"),
         Field("CreationDate", "creation_date", "date", required=True),
@@ -118,7 +119,7 @@ POST_HISTORY = Table(
     "post_history",
     (
         Field("Id", "id", "bigint", required=True),
-        Field("PostHistoryTypeId", "history_type", required=True),
+        Field("PostHistoryTypeId", "history_type", "smallint", required=True),
         Field("PostId", "post_id", required=True),
         Field("RevisionGUID", "revision_guid", "str", max_length=36),
         Field("CreationDate", "creation_date", "date", required=True),
@@ -153,7 +154,7 @@ VOTES = Table(
     (
         Field("Id", "id", "bigint", required=True),
         Field("PostId", "post_id", required=True),
-        Field("VoteTypeId", "vote_type", required=True),
+        Field("VoteTypeId", "vote_type", "smallint", required=True),
         Field("UserId", "user_id"),
         Field("CreationDate", "creation_date", "date", required=True),
         Field("BountyAmount", "bounty_amount"),
@@ -169,7 +170,7 @@ POST_LINKS = Table(
         Field("CreationDate", "creation_date", "date", required=True),
         Field("PostId", "post_id", required=True),
         Field("RelatedPostId", "related_post_id", required=True),
-        Field("LinkTypeId", "link_type", required=True),
+        Field("LinkTypeId", "link_type", "smallint", required=True),
     ),
 )
 
@@ -182,7 +183,7 @@ BADGES = Table(
         Field("UserId", "user_id", required=True),
         Field("Name", "name", "str", required=True, max_length=50),
         Field("Date", "date", "date", required=True),
-        Field("Class", "badge_class", required=True),
+        Field("Class", "badge_class", "smallint", required=True),
         Field("TagBased", "tag_based", "bool", default=False),
     ),
 )

@@ -3,13 +3,16 @@
 Stack Exchange ships each site as one `.7z` holding the eight files, and Stack Overflow as one
 `.7z` per table; a folder may hold the extracted files or those per-table archives. A `.zip` is
 read member by member as a stream. 7-Zip archives are extracted into a work folder first (py7zr
-cannot hand out a member as a stream), which the caller removes afterwards.
+cannot hand out a member as a stream), which the caller removes afterwards; only once their
+size is known to be sane (`MAX_EXPANSION`) and to fit the disk (`ROOM_SHARE`), and each file
+is written under its canonical name, whatever the member's name.
 """
 
 from __future__ import annotations
 
 import io
 import lzma
+import shutil
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -35,6 +38,11 @@ ARCHIVE_ERRORS: tuple[type[BaseException], ...] = (
 )
 TABLE_FILES = {table.file.lower(): table.file for table in TABLES}
 EXTRACTING = "extracting .7z"  # the step's name in the progress display and the log
+# A dump's XML is 5 to 15 times its .7z (beer: 7); past this many times the archive is a bomb.
+MAX_EXPANSION = 100
+# The extracted XML may take at most this share of the free space: the new database needs
+# about as much again beside it.
+ROOM_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -109,25 +117,131 @@ def _table_archive_name(path: Path) -> str | None:
     return TABLE_FILES.get(f"{table}.xml".lower())
 
 
+def check_member_name(name: str, label: str) -> None:
+    """Refuse an archive member named outside the folder it would be extracted to (an
+    absolute name or one going up with `..`): no dump has one, and such a name has made an
+    import read a local file of that name."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or ".." in parts or name[1:2] == ":":
+        raise DumpError(
+            f"holds a member named {name!r}, outside the archive: no dump has one", label
+        )
+
+
+def _megabytes(size: int) -> str:
+    if size >= 10**9:
+        return f"{size / 1e9:,.1f} GB"
+    if size >= 10**6:
+        return f"{size / 1e6:,.0f} MB"
+    return f"{size:,} bytes"
+
+
+def _check_room(archive: Path, work_dir: Path, needed: int) -> None:
+    """Refuse to extract `needed` bytes from `archive` into `work_dir` unless that is a sane
+    expansion of the archive and fits the free space, before a byte is written."""
+    label = archive.name
+    packed = max(archive.stat().st_size, 1)
+    if needed > MAX_EXPANSION * packed:
+        raise DumpError(
+            f"its files say they take {_megabytes(needed)} extracted, {needed // packed:,} "
+            f"times the archive, where a dump's XML takes at most {MAX_EXPANSION} times: "
+            "refused unextracted",
+            label,
+        )
+    free = shutil.disk_usage(work_dir).free
+    if needed > free * ROOM_SHARE:
+        raise DumpError(
+            f"extracting it needs {_megabytes(needed)}, and the data folder's disk has "
+            f"{_megabytes(free)} free: the XML may take at most {ROOM_SHARE:.0%} of it, the "
+            "new database needs the rest; free some space or extract the archive elsewhere "
+            "and import the folder",
+            label,
+        )
+
+
+class _Extraction(py7zr.WriterFactory):
+    """Where py7zr writes the members picked: `work_dir/Posts.xml`..., whatever their names
+    in the archive, and not a byte more than the archive said they hold."""
+
+    def __init__(self, work_dir: Path, label: str, budget: int) -> None:
+        self.work_dir = work_dir
+        self.label = label
+        self.budget = budget
+        self.written: dict[str, Path] = {}
+        self.files: list[IO[bytes]] = []
+
+    def create(self, filename: str) -> py7zr.Py7zIO:
+        canonical = _canonical(filename)
+        if canonical is None or canonical in self.written:
+            raise DumpError(f"extracting it gave an unexpected member {filename!r}", self.label)
+        path = self.work_dir / canonical
+        self.written[canonical] = path
+        handle = path.open("wb")
+        self.files.append(handle)
+        return _CappedFile(handle, self)
+
+    def take(self, size: int) -> None:
+        self.budget -= size
+        if self.budget < 0:
+            raise DumpError("its members hold more than the archive says they do", self.label)
+
+    def close(self) -> None:
+        for handle in self.files:
+            handle.close()
+
+
+class _CappedFile(py7zr.Py7zIO):
+    def __init__(self, handle: IO[bytes], extraction: _Extraction) -> None:
+        self.handle = handle
+        self.extraction = extraction
+
+    def write(self, s: bytes | bytearray) -> int:
+        self.extraction.take(len(s))
+        return self.handle.write(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.handle.seek(offset, whence)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def size(self) -> int:
+        return self.handle.tell()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
 def _extract_7z(archive: Path, work_dir: Path) -> dict[str, Path]:
     """Extract the dump's XML files from a 7-Zip archive; return them by canonical name."""
     label = archive.name
+    extraction: _Extraction | None = None
     try:
         with py7zr.SevenZipFile(archive, mode="r") as seven:
-            wanted = {name: _canonical(name) for name in seven.getnames()}
-            targets = [name for name, canonical in wanted.items() if canonical]
-            if not targets:
+            members = seven.list()
+            for member in members:
+                check_member_name(member.filename, label)
+            picked: dict[str, str] = {}
+            needed = 0
+            for member in members:
+                canonical = _canonical(member.filename)
+                if canonical and not member.is_directory and canonical not in picked:
+                    picked[canonical] = member.filename
+                    needed += member.uncompressed
+            if not picked:
                 return {}
-            seven.extract(path=work_dir, targets=targets)
+            _check_room(archive, work_dir, needed)
+            extraction = _Extraction(work_dir, label, needed)
+            seven.extract(path=work_dir, targets=list(picked.values()), factory=extraction)
     except ARCHIVE_ERRORS as exc:
         raise DumpError(f"the archive is damaged or truncated ({exc})", label) from exc
-    found: dict[str, Path] = {}
-    for name in targets:
-        canonical = wanted[name]
-        extracted = work_dir / name
-        if canonical and extracted.is_file():
-            found[canonical] = extracted
-    return found
+    finally:
+        if extraction is not None:
+            extraction.close()
+    return {name: path for name, path in extraction.written.items() if path.is_file()}
 
 
 def _plain_file(path: Path, label: str, name: str) -> DumpFile:
@@ -166,6 +280,8 @@ def _from_zip(archive: Path) -> dict[str, DumpFile]:
     except ARCHIVE_ERRORS as exc:
         raise DumpError(f"the archive is damaged or truncated ({exc})", archive.name) from exc
     files: dict[str, DumpFile] = {}
+    for member in members:
+        check_member_name(member.filename, archive.name)
     for member in members:
         canonical = _canonical(member.filename)
         if canonical and not member.is_dir() and canonical not in files:
