@@ -336,13 +336,15 @@ class SqliteBulk(BulkConnection):
     def resume(self) -> None:
         """Begin writing again after `release`, seeing what other connections changed."""
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN")
             # Another connection may have changed the schema meanwhile (a lane drops the
             # posts' indexes). SQLite checks a CREATE against the schema it cached, without
             # reading it again: `CREATE INDEX` as the first statement after another
             # connection's `DROP INDEX` fails with "already exists". Reading a table makes it
-            # look at the schema's version first.
+            # look at the schema's version first; read outside the transaction, so that the
+            # transaction holds no snapshot (in WAL mode a write on top of a snapshot taken
+            # before another connection's commit fails with "database is locked").
             self.conn.execute("SELECT count(*) FROM sqlite_master").close()
+            self.conn.execute("BEGIN")
 
     def close(self) -> None:
         if self.conn.in_transaction:
