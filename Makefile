@@ -11,7 +11,8 @@ PNYX_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 export PNYX_TEST_POSTGRES_URL
 
 # Debian's Chromium drives the browser tests (Playwright launches /usr/bin/chromium); installed
-# here when the machine lacks it and we may (root), as `.ci/run` does.
+# here when the machine lacks it and we may (root), as `.ci/run` does; otherwise make test stops
+# with the command to run.
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: install browser run serve test lint typecheck test-sqlite test-postgres bench bench-import bench-search clean
@@ -28,7 +29,7 @@ browser:
 	@[ -x $(CHROMIUM) ] || { [ "$$(id -u)" = 0 ] && { export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null 2>&1 || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }; }; } || \
-		echo "make test: $(CHROMIUM) is absent and cannot be installed here (apt-get install chromium): the browser tests will be skipped"
+		{ echo "make test needs Debian's Chromium for the browser tests: run 'sudo apt-get install chromium fonts-dejavu-core' and try again"; exit 2; }
 
 run: install
 	$(BIN)/pnyx migrate

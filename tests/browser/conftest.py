@@ -5,7 +5,7 @@ server runs the same WSGI application `pnyx serve` runs (middleware, WhiteNoise 
 against this test run's databases, in a thread of the test process, so data that fixtures create
 (`politics`, `beer`, ...) is what the browser sees.
 
-Chromium comes from Debian (`apt-get install chromium`; `.ci/run` installs it). Without
+Chromium comes from Debian (`apt-get install chromium`; `make test` and `.ci/run` install it). Without
 `/usr/bin/chromium` every test here is skipped with that reason.
 """
 
