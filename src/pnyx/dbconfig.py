@@ -15,8 +15,12 @@ import dj_database_url
 
 from pnyx.errors import ConfigurationError
 
+# Django's SQLite backend with a process's writers queued in Python (`pnyx.sqlite_backend`).
+SQLITE_ENGINE = "pnyx.sqlite_backend"
+
 SUPPORTED_ENGINES = {
     "django.db.backends.sqlite3": "sqlite",
+    SQLITE_ENGINE: "sqlite",
     "django.db.backends.postgresql": "postgresql",
 }
 
@@ -47,6 +51,7 @@ def database_settings(url: str) -> dict[str, Any]:
         if not name or name == ":memory:":
             raise ConfigurationError(f"database URL {url!r} names no file")
         config["NAME"] = str(Path(name).expanduser().absolute())
+        config["ENGINE"] = SQLITE_ENGINE
         config["OPTIONS"] = {
             "init_command": SQLITE_INIT,
             "transaction_mode": "IMMEDIATE",
@@ -59,6 +64,11 @@ def database_settings(url: str) -> dict[str, Any]:
     config.setdefault("OPTIONS", {})
     config["TEST"] = {"NAME": None}
     return config
+
+
+def is_sqlite(config: dict[str, Any]) -> bool:
+    """Whether a settings dict (from `database_settings`) is for SQLite."""
+    return SUPPORTED_ENGINES.get(str(config.get("ENGINE"))) == "sqlite"
 
 
 def backend_name(url: str) -> str:

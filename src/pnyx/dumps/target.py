@@ -26,7 +26,7 @@ import psycopg
 from django.conf import settings
 
 from pnyx.config import private_dir
-from pnyx.dbconfig import create_sqlite_file, database_settings
+from pnyx.dbconfig import create_sqlite_file, database_settings, is_sqlite
 from pnyx.dumps.bulk import open_sqlite_for_loading
 from pnyx.dumps.errors import ImportBusy
 from pnyx.network.models import Site
@@ -55,7 +55,7 @@ class TargetDatabase:
 
     @property
     def is_sqlite(self) -> bool:
-        return bool(self.config["ENGINE"] == "django.db.backends.sqlite3")
+        return is_sqlite(self.config)
 
     @property
     def name(self) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from pnyx.dbconfig import database_settings
+from pnyx.dbconfig import database_settings, is_sqlite
 from pnyx.errors import ValidationError
 from pnyx.network.models import Site
 
@@ -68,7 +68,7 @@ def _server(config: dict[str, object]) -> str:
 def place(url: str) -> Place:
     """Where the database of `url` lives (raises `ConfigurationError` for a bad URL)."""
     config = database_settings(url)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if is_sqlite(config):
         return Place("sqlite", os.path.realpath(config["NAME"]))
     return Place(_server(config), str(config["NAME"]))
 
@@ -77,7 +77,7 @@ def family(url: str) -> frozenset[Place]:
     """The names an import of a site on `url` derives its databases from: two URLs with a
     name in common would have one's import take the other's databases for its leftovers."""
     config = database_settings(url)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if is_sqlite(config):
         given = Path(config["NAME"])
         # The file as named (its folder resolved: siblings are made beside it) and, when it
         # is a link, the file it points to.

@@ -17,7 +17,7 @@ from django.db import DatabaseError, connections, transaction
 from psycopg import sql
 
 from pnyx.config import private_dir
-from pnyx.dbconfig import create_sqlite_file, database_settings
+from pnyx.dbconfig import create_sqlite_file, database_settings, is_sqlite
 from pnyx.errors import ConfigurationError, NotFound, ValidationError
 from pnyx.network.models import PrivilegeLevel, Site
 from pnyx.posts.privileges import check_level
@@ -65,7 +65,7 @@ def _postgres_admin_conninfo(config: dict[str, Any]) -> dict[str, Any]:
 
 def create_database(config: dict[str, Any]) -> bool:
     """Create the database if it does not exist; return whether this call created it."""
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if is_sqlite(config):
         path = Path(config["NAME"])
         try:
             private_dir(path.parent)
@@ -98,7 +98,7 @@ def create_database(config: dict[str, Any]) -> bool:
 
 
 def drop_database(config: dict[str, Any]) -> None:
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if is_sqlite(config):
         base = Path(config["NAME"])
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{base}{suffix}").unlink(missing_ok=True)
@@ -144,7 +144,7 @@ def create_site(
         raise ValidationError(f"site {name!r} already exists")
     url = database_url or default_database_url(name)
     config = database_settings(url)
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+    if is_sqlite(config):
         url = f"sqlite:///{config['NAME']}"  # absolute: every process opens the same file
     ownership.check_database_free(url, name)
     site = Site(
