@@ -164,7 +164,7 @@ def _notified() -> bool:
             except psycopg.Error:
                 with contextlib.suppress(psycopg.Error):
                     _listener.close()
-        # A connection inherited from the parent process is left alone: it is the parent's.
+        # One inherited across a fork is the parent's: psycopg does not close it when dropped.
         _listener = None
         params = connections["default"].get_connection_params()
         params.pop("cursor_factory", None)
@@ -207,7 +207,10 @@ def _changed_elsewhere() -> bool:
 
 
 def reload_sites() -> None:
-    global _loaded_at, _databases
+    """Load every site again; this covers any change announced before it."""
+    global _loaded_at, _databases, _changed_here
+    _changed_here = False
+    _changed_elsewhere()  # taken in (drained, or the files' state noted) before reading
     sites = list(Site.objects.using("default").order_by("pk"))
     with _lock:
         _by_name.clear()
@@ -225,14 +228,12 @@ def _databases_now() -> list[tuple[int, str]]:
 
 
 def _maybe_reload(force: bool = False) -> None:
-    global _changed_here
-    # Asked first, so that what it reports is covered by a reload that follows.
     elsewhere = _changed_elsewhere()
-    if force or _changed_here or time.monotonic() - _loaded_at > RELOAD_SECONDS:
-        _changed_here = False
-        reload_sites()
-    elif elsewhere and (
-        connections["default"].vendor == "postgresql" or _databases_now() != _databases
+    due = force or _changed_here or time.monotonic() - _loaded_at > RELOAD_SECONDS
+    if due or (
+        # SQLite: the file moves with any write; reload only when a site's database changed.
+        elsewhere
+        and (connections["default"].vendor == "postgresql" or _databases_now() != _databases)
     ):
         reload_sites()
 
