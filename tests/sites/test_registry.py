@@ -139,3 +139,22 @@ def test_the_old_database_is_dropped_once_nobody_uses_it(make_site: Any) -> None
     started = time.monotonic()
     targets.wait_until_unused(old, seconds=5)
     assert time.monotonic() - started < 2  # nobody left: no wait
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL notifications only")
+def test_the_import_switch_announces_itself(make_site: Any) -> None:
+    from pnyx.dumps import importer
+
+    site = make_site()
+    old_url = site.database_url
+    with psycopg.connect(os.environ["PNYX_DATABASE_URL"], autocommit=True) as listener:
+        listener.execute(f"LISTEN {registry.CHANNEL}")
+        try:
+            # An update() of the row, which sends no post_save: the switch notifies itself.
+            importer._switch(site, targets.TargetDatabase(old_url + "-new"), is_new_site=False)
+            notices = list(listener.notifies(timeout=5, stop_after=1))
+            assert [n.channel for n in notices] == [registry.CHANNEL]
+        finally:
+            Site.objects.filter(pk=site.pk).update(database_url=old_url)
+            site.database_url = old_url
+            registry.reload_sites()
