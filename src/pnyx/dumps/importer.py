@@ -377,6 +377,7 @@ def _switch(site: Site, new: targets.TargetDatabase, is_new_site: bool) -> None:
             Site.objects.using("default").filter(pk=site.pk).update(
                 database_url=new.url, title=site.title, origins=site.origins
             )
+            registry.sites_changed("default")  # an update() sends no post_save
     registry.forget_connection(site)
     site.database_url = new.url
     registry.reload_sites()
@@ -394,10 +395,11 @@ def _drop_old(site: Site | None, old_url: str, reporter: Reporter) -> None:
     scratch = Site(name=site.name, database_url=old_url)
     registry.forget_connection(scratch)
     try:
-        # Running servers follow the switch within a second (`registry.CHECK_SECONDS`); a
-        # request already reading the old database may finish first. An SQLite file stays
-        # readable to whoever has it open, a PostgreSQL database does not.
-        targets.wait_until_unused(old, seconds=5 * registry.CHECK_SECONDS)
+        # Running servers are told of the switch on commit and follow it on their next lookup;
+        # a request already reading the old database may finish first (waited for, within
+        # `registry.FOLLOW_SECONDS`). An SQLite file stays readable to whoever has it open, a
+        # PostgreSQL database does not.
+        targets.wait_until_unused(old, seconds=registry.FOLLOW_SECONDS)
         targets.drop(old)
     except (OSError, psycopg.Error) as exc:
         reporter.note(f"the previous database {old.name} could not be dropped: {exc}")
