@@ -5,6 +5,7 @@ both see their reputation change on their profiles."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -99,6 +100,9 @@ def test_ask_answer_comment_accept_vote_and_see_reputation(
         answer = Post.objects.get(post_type=PostType.ANSWER, owner_id=bo.pk)
         # Voting up needs 15: Ada earned it elsewhere on the site.
         SiteUser.objects.filter(pk=ada.pk).update(reputation=15)
+        # An answer can be accepted 15 minutes after asking, as on Stack Exchange.
+        asked = Post.objects.get(pk=answer.parent_id).creation_date
+        Post.objects.filter(pk=answer.parent_id).update(creation_date=asked - timedelta(minutes=20))
 
     # Ada accepts the answer and votes it up, in place.
     question_path = urlsplit(question_url).path
