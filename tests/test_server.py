@@ -190,6 +190,25 @@ def test_a_new_server_takes_over_the_port_without_losing_a_request(tmp_path: Pat
     assert set(out.sent) == {"HTTP/1.1 200 OK"}, out
 
 
+@pytest.mark.usefixtures("politics")
+def test_a_killed_pnyx_serve_leaves_no_server_behind(tmp_path: Path) -> None:
+    """SIGKILL cannot be passed on to the server and the worker, which run in sessions of their
+    own: they must stop by themselves rather than keep the port."""
+    port = _free_port()
+    with _serving(port, tmp_path / "serve.log") as server:
+        _wait_until_up(server, port)
+        os.kill(server.pid, signal.SIGKILL)  # the `pnyx serve` process alone
+        server.wait()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"a server still answers on port {port} after pnyx serve was killed")
+
+
 @pytest.mark.parametrize("drain", ["-1", "601"])
 def test_a_drain_out_of_range_is_refused(capsys: pytest.CaptureFixture[str], drain: str) -> None:
     from pnyx.cli import main
