@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -263,10 +264,25 @@ def _user_fields_unused(*relations: str) -> list[str]:
     return [f"{relation}__{name}" for relation in relations for name in UNUSED_USER_FIELDS]
 
 
-def answer_order(
-    question: Post, answers: list[Post], sort: str = DEFAULT_ANSWER_SORT
-) -> list[Post]:
-    """Answers in the order asked for; by score puts the accepted answer first, as SE does."""
+class _Ordered(Protocol):
+    """What ordering answers reads: a `Post`, or a question page's `PostRow`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def creation_date(self) -> Any: ...
+    @property
+    def last_activity_date(self) -> Any: ...
+
+
+_A = TypeVar("_A", bound=_Ordered)
+
+
+def answer_order(question: Any, answers: list[_A], sort: str = DEFAULT_ANSWER_SORT) -> list[_A]:
+    """Answers in the order asked for; by score puts the accepted answer first, as SE does.
+    The one rule for both the model's posts and the question page's rows."""
     if sort == "newest":
         return sorted(answers, key=lambda a: (a.creation_date, a.id), reverse=True)
     if sort == "oldest":

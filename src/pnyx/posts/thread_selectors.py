@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections
 
 from pnyx.posts.models import PostType
+from pnyx.posts.selectors import answer_order
 from pnyx.sites.content_version import TABLE as VERSIONS_TABLE
 from pnyx.sites.context import active_site
 
@@ -88,12 +89,5 @@ def thread_facts(question_id: int) -> ThreadFacts | None:
 
 
 def order_answers(question: PostRow, answers: list[PostRow], sort: str) -> list[PostRow]:
-    """The order of `pnyx.posts.selectors.answer_order`, on rows."""
-    if sort == "newest":
-        return sorted(answers, key=lambda a: (a.creation_date, a.id), reverse=True)
-    if sort == "oldest":
-        return sorted(answers, key=lambda a: (a.creation_date, a.id))
-    if sort == "active":
-        return sorted(answers, key=lambda a: (a.last_activity_date, a.id), reverse=True)
-    accepted = question.accepted_answer_id
-    return sorted(answers, key=lambda a: (a.id != accepted, -a.score, a.creation_date, a.id))
+    """`pnyx.posts.selectors.answer_order`, on rows."""
+    return answer_order(question, answers, sort)
