@@ -4,7 +4,6 @@ the duplicate finder of a question."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from pnyx.search import selectors
 from pnyx.search.engines import Context
 from pnyx.search.query import ME
 from pnyx.web import params
+from pnyx.web.listing import Link, pager
 
 SORT_TABS = [
     ("relevance", "Relevance"),
@@ -29,13 +29,6 @@ SORT_TABS = [
 TAG_ALONE = re.compile(r"\s*\[([^\]\s]{1,35})\]\s*")
 NUMBER_ALONE = re.compile(r"\s*#?(\d{1,10})\s*")
 POST_PATH = re.compile(r"/(?:questions|q|a)/(\d{1,10})(?:/|$)")
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    current: bool = False
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -71,12 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
             del query["tab"]
         return f"{reverse('search')}?{urlencode(query)}"
 
-    pages: list[Link] = []
-    if found.result is not None and found.page_count > 1:
-        pages = [
-            Link(str(n), url(page=n), n == found.page) if n else Link("…", "")
-            for n in _page_numbers(found.page, found.page_count)
-        ]
+    page_count = found.page_count if found.result is not None else 0
     response = render(
         request,
         "pnyx/search/results.html",
@@ -84,9 +72,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "found": found,
             "search_text": text,
             "sort_tabs": [Link(label, url(tab=key), key == found.sort) for key, label in SORT_TABS],
-            "pages": pages,
-            "previous_url": url(page=found.page - 1) if found.page > 1 else None,
-            "next_url": url(page=found.page + 1) if found.page < found.page_count else None,
+            **pager(found.page, page_count, lambda n: url(page=n)),
             "page_sizes": [
                 Link(str(n), url(pagesize=n), n == found.page_size) for n in selectors.PAGE_SIZES
             ],
@@ -106,17 +92,6 @@ def _this(request: HttpRequest) -> int | None:
     """The question `inquestion:this` means: the one whose page the search was made from."""
     value = request.GET.get("this", "")
     return int(value) if value.isdigit() and len(value) < 10 else None
-
-
-def _page_numbers(current: int, count: int) -> list[int]:
-    """Page numbers to link, 0 where some are left out: the ends and two either side."""
-    shown = sorted({1, count, *range(max(1, current - 2), min(count, current + 2) + 1)})
-    out: list[int] = []
-    for number in shown:
-        if out and number > out[-1] + 1:
-            out.append(0)
-        out.append(number)
-    return out
 
 
 def _jump(request: HttpRequest, text: str) -> str | None:

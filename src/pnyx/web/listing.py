@@ -7,8 +7,11 @@ not have: a tab chosen from a fixed set and a free-text filter.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 # Characters no database column holds: PostgreSQL rejects NUL outright, and the other C0 controls
@@ -55,3 +58,32 @@ def page_link_prefix(**values: object) -> str:
     """`?a=1&b=x&` for a pager to append `page=N` to, keeping the tab and filter."""
     kept = {key: value for key, value in values.items() if value not in (None, "")}
     return "?" + (urlencode(kept) + "&" if kept else "")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of a list's tabs, page sizes or pager; `current` marks the one shown."""
+
+    label: str
+    url: str
+    current: bool = False
+
+
+def pager(number: int, count: int, url: Callable[[int], str]) -> dict[str, object]:
+    """The context of `pnyx/pagination.html`'s pager for page `number` of `count`: the first and
+    last pages and two either side of `number`, gaps as "…", and the previous and next pages'
+    addresses. A page past the last (a search's) links back to the pages there are."""
+    pages: list[Link] = []
+    if count > 1:
+        shown = Paginator(range(count), 1).get_elided_page_range(
+            min(number, count), on_each_side=2, on_ends=1
+        )
+        pages = [
+            Link(str(n), url(n), n == number) if isinstance(n, int) else Link(str(n), "")
+            for n in shown
+        ]
+    return {
+        "pages": pages,
+        "previous_url": url(number - 1) if number > 1 else None,
+        "next_url": url(number + 1) if number < count else None,
+    }

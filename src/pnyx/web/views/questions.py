@@ -32,6 +32,7 @@ from pnyx.posts.selectors import (
 from pnyx.posts.slugs import slugify_title
 from pnyx.web import params
 from pnyx.web.actor import reader, site_of
+from pnyx.web.listing import Link, pager
 from pnyx.web.personal import facts, personal_for
 from pnyx.web.viewer import Viewer
 
@@ -61,13 +62,6 @@ def _question_url(question: Post) -> str:
 
 
 # Lists.
-
-
-@dataclass(frozen=True)
-class Link:
-    label: str
-    url: str
-    current: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,12 +160,6 @@ def _list(
         filter_name=state.filter_name,
     )
     page.object_list = list(page.object_list)
-    pages = [
-        Link(str(n), state.url(page=n), n == page.number)
-        if isinstance(n, int)
-        else Link(str(n), "")
-        for n in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    ]
     return render(
         request,
         "pnyx/question_list.html",
@@ -191,11 +179,7 @@ def _list(
             "page_sizes": [
                 Link(str(n), state.url(page_size=n), n == state.page_size) for n in PAGE_SIZES
             ],
-            "pages": pages,
-            "previous_url": state.url(page=page.previous_page_number())
-            if page.has_previous()
-            else None,
-            "next_url": state.url(page=page.next_page_number()) if page.has_next() else None,
+            **pager(page.number, page.paginator.num_pages, lambda n: state.url(page=n)),
         },
     )
 
