@@ -42,7 +42,13 @@ def _log_out(page: Any) -> None:
 
 
 def _type_into_editor(page: Any, label: str, text: str) -> None:
-    page.get_by_role("textbox", name=label).click()
+    from playwright.sync_api import expect
+
+    # The editor replaces its textarea once its script has run; a click aimed before that
+    # lands on the textarea as it is hidden. Wait for the editor the label names.
+    box = page.get_by_role("textbox", name=label).and_(page.locator("[contenteditable]"))
+    expect(box).to_be_visible()
+    box.click()
     page.keyboard.insert_text(text)
 
 
