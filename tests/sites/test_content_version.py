@@ -73,3 +73,48 @@ def test_databases_never_share_versions(make_site) -> None:  # type: ignore[no-u
     # site was deleted and its id given again) must not match the new one's versions.
     first, second = make_site(), make_site()
     assert content_version.current(first.db_alias) != content_version.current(second.db_alias)
+
+
+def test_on_sqlite_a_write_and_its_versions_are_one_transaction(site) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's write transactions take turns on one lock: the versions move as the write's
+    last statement rather than in a second turn after it."""
+    from django.test.utils import CaptureQueriesContext
+
+    if connections[site.db_alias].vendor != "sqlite":
+        import pytest
+
+        pytest.skip("PostgreSQL moves them after the commit, in a transaction of their own")
+    author = factories.create_user("Asker")
+    voter = factories.create_user("Voter", reputation=100)
+    question = factories.ask_question(author, "A question about versions", BODY, ["meta"])
+    start = content_version.current(site.db_alias)
+    with CaptureQueriesContext(connections[site.db_alias]) as captured:
+        actions.check_vote(actor=voter, post_id=question.pk, vote="up")
+    statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
+    assert statements.count("BEGIN") == 1 and statements.count("COMMIT") == 1, statements
+    bump = next(i for i, q in enumerate(captured.captured_queries) if "pnyx_versions" in q["sql"])
+    assert bump < statements.index("COMMIT")
+    voted = content_version.current(site.db_alias)
+    assert voted.lists == start.lists + 1 and voted.all == start.all + 1
+
+
+def test_a_failing_in_transaction_handler_undoes_the_write(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from pnyx import events
+
+    author = factories.create_user("Asker")
+    voter = factories.create_user("Voter", reputation=100)
+    question = factories.ask_question(author, "A question about versions", BODY, ["meta"])
+    start = content_version.current(site.db_alias)
+
+    def fail(site, batch):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the handler failed")
+
+    monkeypatch.setattr(
+        events, "_in_transaction_handlers", [*events._in_transaction_handlers, fail]
+    )
+    with pytest.raises(RuntimeError):
+        actions.check_vote(actor=voter, post_id=question.pk, vote="up")
+    assert Post.objects.get(pk=question.pk).score == 0
+    assert content_version.current(site.db_alias) == start

@@ -13,10 +13,12 @@ these numbers in their keys, so that a page cached before a change is never serv
   random start, so that two databases a site has had (an import switches to a new one; a
   deleted site's id may be given again) never share a key.
 
-The post versions change inside the writing transaction, on rows it locks anyway. `lists` and
-`all` change after the commit, in a transaction of their own (`pnyx.web.invalidation`), so that
-writers to one site never queue on one row for the length of their transactions. A reader that
-reads the numbers first and the content after can only cache content newer than its key.
+The post versions change inside the writing transaction, on rows it locks anyway. On
+PostgreSQL `lists` and `all` change after the commit, in a transaction of their own
+(`pnyx.web.invalidation`), so that writers to one site never queue on one row for the length of
+their transactions; on SQLite, whose write transactions take turns on the database anyway, as
+the write's last statement. A reader that reads the numbers first and the content after can
+only cache content newer than its key.
 
 Writes that bypass the domain (an administrator's SQL) are not seen until the caches expire
 (`PNYX_PAGE_CACHE_SECONDS`), or at once after `pnyx site touch NAME`.
@@ -110,9 +112,10 @@ def current(alias: str) -> Versions:
 
 
 def bump(alias: str, *names: str) -> None:
-    """Move the versions named on, in a transaction of their own (after the write's commit)."""
+    """Move the versions named on: in a transaction of their own, or as part of the caller's
+    (without a savepoint) when one is open."""
     marks = ", ".join(["%s"] * len(names))
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+    with transaction.atomic(using=alias, savepoint=False), connections[alias].cursor() as cursor:
         cursor.execute(
             f"UPDATE {TABLE} SET version = version + 1 WHERE name IN ({marks})", list(names)
         )

@@ -1,10 +1,12 @@
 """Moving a site's page-cache versions on after each write (see `pnyx.sites.content_version`).
 
-Registered as event handlers (`pnyx.events`), so they run after the write's transaction has
-committed: `all` for every write, `lists` too for writes a question list shows.
+Registered as event handlers (`pnyx.events`): `all` for every write, `lists` too for writes a
+question list shows; on SQLite in the write's transaction, on PostgreSQL after its commit.
 """
 
 from __future__ import annotations
+
+from django.db import connections
 
 from pnyx import events
 from pnyx.network.models import Site
@@ -24,13 +26,26 @@ LIST_EVENTS = frozenset(
 )
 
 
+def _names(batch: list[events.Event]) -> tuple[str, ...]:
+    if any(event.kind in LIST_EVENTS for event in batch):
+        return ("all", "lists")
+    return ("all",)
+
+
+@events.on_batch(in_transaction=True)
+def bump_versions_with_the_write(site: Site, batch: list[events.Event]) -> None:
+    """On SQLite, once per write, in the write's own transaction: it holds the database's only
+    write lock already, and a transaction of its own would take that lock a second time."""
+    if connections[site.db_alias].vendor == "sqlite":
+        content_version.bump(site.db_alias, *_names(batch))
+
+
 @events.on_batch()
 def bump_versions(site: Site, batch: list[events.Event]) -> None:
-    """Once per committed write, however many events it sent."""
-    if any(event.kind in LIST_EVENTS for event in batch):
-        content_version.bump(site.db_alias, "all", "lists")
-    else:
-        content_version.bump(site.db_alias, "all")
+    """On PostgreSQL, once per committed write, however many events it sent, in a transaction
+    of its own: inside the write's, every writer to the site would queue on these rows."""
+    if connections[site.db_alias].vendor != "sqlite":
+        content_version.bump(site.db_alias, *_names(batch))
 
 
 @events.on(events.REPUTATION)
