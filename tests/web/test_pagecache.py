@@ -147,3 +147,66 @@ def test_a_page_that_sets_a_cookie_is_not_kept(site) -> None:  # type: ignore[no
         request = RequestFactory().get("/personal")
         request.site = site  # type: ignore[attr-defined]
         assert STATUS_HEADER not in middleware(request)
+
+
+def test_while_a_changed_page_renders_others_get_its_last_rendering(site) -> None:  # type: ignore[no-untyped-def]
+    """A page that changes many times a second is rendered once at a time: a reader arriving
+    while it renders gets the page as last rendered, marked stale; the next reader the new one.
+    (The reader arriving mid-render is a request made from inside the render.)"""
+    author = factories.create_user("Cacher")
+    renders: list[str] = []
+    during: list[HttpResponse] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        text = f"render {len(renders) + 1}"
+        renders.append(text)
+        if len(renders) == 2:
+            during.append(get())  # another reader, while this render is in progress
+        return HttpResponse(text)
+
+    middleware = PageCacheMiddleware(view)
+
+    def get() -> HttpResponse:
+        request = RequestFactory().get("/users")
+        request.site = site  # type: ignore[attr-defined]
+        return middleware(request)
+
+    assert get().content == b"render 1"
+    factories.ask_question(
+        author, "A change the page shows", "A question body that is long enough.", ["x"]
+    )
+    fresh = get()
+    assert fresh.content == b"render 2" and fresh[STATUS_HEADER] == "miss"
+    assert [(r.content, r[STATUS_HEADER]) for r in during] == [(b"render 1", "stale")]
+    assert get()[STATUS_HEADER] == "hit" and get().content == b"render 2"
+    assert renders == ["render 1", "render 2"]
+
+
+def test_a_rendering_too_old_is_not_served_while_the_page_renders(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pnyx.web import pagecache
+
+    author = factories.create_user("Cacher")
+    renders: list[str] = []
+    during: list[HttpResponse] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        renders.append("x")
+        text = f"render {len(renders)}"
+        if len(renders) == 2:
+            during.append(get())
+        return HttpResponse(text)
+
+    middleware = PageCacheMiddleware(view)
+
+    def get() -> HttpResponse:
+        request = RequestFactory().get("/users")
+        request.site = site  # type: ignore[attr-defined]
+        return middleware(request)
+
+    get()
+    monkeypatch.setattr(pagecache, "STALE_SECONDS", 0.0)
+    factories.ask_question(
+        author, "A change the page shows", "A question body that is long enough.", ["x"]
+    )
+    assert get().content == b"render 2"
+    assert [r.content for r in during] == [b"render 3"]  # rendered, not the old page

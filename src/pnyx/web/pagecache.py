@@ -11,6 +11,12 @@ therefore changes the moment its content does. What the versions do not cover is
 questions in a page's sidebar, users' reputation beside their posts, and the site's own
 settings from the network database, which each process reloads every minute anyway.
 
+While one request of this process renders a page again (its content changed), others asking
+for it at that moment are not made to render it too: they get the page as it was last
+rendered, if that was under `STALE_SECONDS` ago, marked `stale` in `X-Pnyx-Cache`. So a page
+changing many times a second (votes on a busy question) costs one render at a time per process,
+and a reader is at most the one render in flight behind; a reader alone always gets the new page.
+
 Left to the view every time: requests with any cookie or an Authorization header (a session, a
 CSRF token or a message may shape the page), methods other than GET and HEAD, and responses that
 are not 200, stream, set cookies, use the CSRF token, add a message, or say `private`,
@@ -20,6 +26,8 @@ of the key, through Django's own cache-key helpers.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -36,6 +44,12 @@ from pnyx.web.viewcounts import count_view
 CACHE_ALIAS = "pages"
 STATUS_HEADER = "X-Pnyx-Cache"
 UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+# How old a page may be and still be served while this process renders its new version.
+STALE_SECONDS = 10.0
+
+# Keys (of the latest rendering of a page) that a request of this process is rendering now.
+_rendering: set[str] = set()
+_rendering_lock = threading.Lock()
 
 
 def _enabled() -> bool:
@@ -66,17 +80,28 @@ def _response_is_shared(request: HttpRequest, response: HttpResponseBase) -> boo
 LIST_PAGES = frozenset({"site_home", "questions", "tagged"})
 
 
-def _key_prefix(request: HttpRequest, site: Site) -> str:
-    """The versions the requested page depends on (1 query)."""
+def _key_prefixes(request: HttpRequest, site: Site) -> tuple[str, str]:
+    """The page's kind (for its latest rendering, whatever the versions) and the versions the
+    requested page depends on (1 query)."""
     try:
         match = resolve(request.path_info, urlconf=SITE_URLCONF)
     except Resolver404:
         match = None
     if match is not None and match.url_name == "question":
         question_id = int(match.kwargs["question_id"])
-        return f"pnyx.{site.id}.q{question_id}.{content_version.thread(site.db_alias, question_id)}"
+        kind = f"pnyx.{site.id}.q{question_id}"
+        return kind, f"{kind}.{content_version.thread(site.db_alias, question_id)}"
     scope = "lists" if match is not None and match.url_name in LIST_PAGES else "all"
-    return f"pnyx.{site.id}.{scope}.{content_version.current(site.db_alias).key(scope)}"
+    kind = f"pnyx.{site.id}.{scope}"
+    return kind, f"{kind}.{content_version.current(site.db_alias).key(scope)}"
+
+
+def _hit(request: HttpRequest, site: Site, response: HttpResponse, status: str) -> HttpResponse:
+    response[STATUS_HEADER] = status
+    question_id = getattr(response, "pnyx_question_id", None)
+    if question_id is not None:
+        count_view(request, site, question_id)
+    return response
 
 
 class PageCacheMiddleware:
@@ -92,20 +117,36 @@ class PageCacheMiddleware:
         cache = caches[CACHE_ALIAS]
         # The versions are read before anything else, so a page rendered below can only be
         # newer than the versions it is stored under, never older.
-        prefix = _key_prefix(request, site)
+        kind, prefix = _key_prefixes(request, site)
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None:
             cached: HttpResponse | None = cache.get(key)
             if cached is not None:
-                cached[STATUS_HEADER] = "hit"
-                question_id = getattr(cached, "pnyx_question_id", None)
-                if question_id is not None:
-                    count_view(request, site, question_id)
-                return cached
-        response = self.get_response(request)
-        if request.method == "GET" and _response_is_shared(request, response):
-            seconds = int(settings.PNYX_PAGE_CACHE_SECONDS)
-            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
-            response[STATUS_HEADER] = "miss"
-            cache.set(key, response, seconds)
+                return _hit(request, site, cached, "hit")
+        latest_key = get_cache_key(request, kind, "GET", cache=cache)
+        claimed = None
+        if latest_key is not None:
+            with _rendering_lock:
+                busy = latest_key in _rendering
+                if not busy:
+                    _rendering.add(latest_key)
+                    claimed = latest_key
+            if busy:
+                latest: HttpResponse | None = cache.get(latest_key)
+                stored = getattr(latest, "pnyx_stored_at", None)
+                if latest is not None and stored and time.time() - stored < STALE_SECONDS:
+                    return _hit(request, site, latest, "stale")
+        try:
+            response = self.get_response(request)
+            if request.method == "GET" and _response_is_shared(request, response):
+                seconds = int(settings.PNYX_PAGE_CACHE_SECONDS)
+                response[STATUS_HEADER] = "miss"
+                response.pnyx_stored_at = time.time()  # type: ignore[attr-defined]
+                for key_prefix in (prefix, kind):
+                    key = learn_cache_key(request, response, seconds, key_prefix, cache=cache)
+                    cache.set(key, response, seconds)
+        finally:
+            if claimed is not None:
+                with _rendering_lock:
+                    _rendering.discard(claimed)
         return response
