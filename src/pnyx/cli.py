@@ -14,6 +14,12 @@ from pathlib import Path
 
 from pnyx.errors import ConfigurationError, PnyxError
 
+# Threads per `pnyx serve` worker. A write waits for SQLite's one write lock with its thread
+# held: with 4, a handful of writes queued on the lock took every thread and readers, who never
+# wait for it, stood in line behind them (make bench, readers without cookies beside 5% writes:
+# 3-11% of the bare view with 4 threads, 15-37% with 8, 14-20% with 16; see docs/benchmarks.md).
+SERVE_THREADS = 8
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -265,7 +271,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=SERVE_THREADS,
+        help=f"threads per worker (default {SERVE_THREADS})",
+    )
     serve.add_argument(
         "--drain",
         type=float,

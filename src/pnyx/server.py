@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)  # pnyx.cli.SERVE_THREADS
     parser.add_argument("--drain", type=float, default=DEFAULT_DRAIN_SECONDS)
     args = parser.parse_args(argv)
     server = DrainingServer(
