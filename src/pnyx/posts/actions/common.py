@@ -23,7 +23,7 @@ from pnyx.errors import NotAllowed, NotFound
 from pnyx.network.models import Site
 from pnyx.posts.history import NOTICE_TYPES, PostState, post_states
 from pnyx.posts.licenses import VERSION_STARTS
-from pnyx.posts.models import Post, PostHistory, PostTag, PostType, SiteUser, Tag
+from pnyx.posts.models import Post, PostHistory, PostTag, PostType, Tag
 from pnyx.sites.context import active_site
 
 # What content written now is licensed under: the newest version `pnyx.posts.licenses` knows.
@@ -51,6 +51,27 @@ def site_transaction(site: Site) -> Iterator[None]:
         events.commit_batch(site, batch)
 
 
+# The write path's hottest statements are written as SQL: Django builds a small query in about
+# ten times the time SQLite takes to run it (a vote spent 79% of its CPU building 13 queries).
+# `Post.objects.raw` still turns rows into model instances with the backend's converters.
+_POST_COLUMNS = ", ".join(f'"{field.column}"' for field in Post._meta.concrete_fields)
+_PARENT_COLUMNS = ", ".join(
+    f'"{field.column}"'
+    for field in Post._meta.concrete_fields
+    if field.name not in ("body_html", "body_markdown")
+)
+
+
+def for_update(alias: str) -> str:
+    """`FOR UPDATE` on PostgreSQL; nothing on SQLite, whose write transaction holds the whole
+    database already."""
+    return " FOR UPDATE" if connections[alias].vendor == "postgresql" else ""
+
+
+def marks(values: Iterable[object]) -> str:
+    return ", ".join("%s" for _ in values)
+
+
 def access_post(
     post_id: int,
     *,
@@ -59,21 +80,25 @@ def access_post(
     types: Iterable[int] = WRITABLE_TYPES,
     include_deleted: bool = False,
 ) -> Post:
-    """The question or answer `post_id` of `site`, locked for update with `lock`.
+    """The question or answer `post_id` of `site`, locked for update with `lock`, with its
+    question as `parent` for an answer (its body left to load on use).
 
     A post that does not exist, is deleted (unless `include_deleted`), or is an answer to a
     deleted question is not found: an id from another site names nothing here. `lock` must be
     used inside the site's transaction.
     """
-    query = (
-        Post.objects.using(site.db_alias)
-        .filter(pk=post_id, post_type__in=list(types))
-        .select_related("parent")
-        .defer("parent__body_html", "parent__body_markdown")
-    )
+    alias = site.db_alias
+    types = [int(t) for t in types]
+    sql = f"SELECT {_POST_COLUMNS} FROM posts WHERE id = %s AND post_type IN ({marks(types)})"
     if lock:
-        query = query.select_for_update(of=("self",))
-    post = query.first()
+        sql += for_update(alias)
+    post = next(iter(Post.objects.raw(sql, [post_id, *types], using=alias)), None)
+    if post is not None:
+        parent = None
+        if post.parent_id is not None:
+            parent_sql = f"SELECT {_PARENT_COLUMNS} FROM posts WHERE id = %s"
+            parent = next(iter(Post.objects.raw(parent_sql, [post.parent_id], using=alias)), None)
+        Post.parent.field.set_cached_value(post, parent)
     if post is None or (post.deletion_date is not None and not include_deleted):
         raise NotFound("This post does not exist or has been deleted.")
     answer = post.post_type == PostType.ANSWER
@@ -101,13 +126,10 @@ def lock_users(user_ids: Iterable[int | None], *, site: Site) -> None:
     ids = sorted({uid for uid in user_ids if uid is not None})
     if not ids or connections[site.db_alias].vendor != "postgresql":
         return
-    list(
-        SiteUser.objects.using(site.db_alias)
-        .select_for_update()
-        .filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    with connections[site.db_alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM users WHERE id IN ({marks(ids)}) ORDER BY id FOR UPDATE", ids
+        )
 
 
 def post_state(post: Post, *, site: Site) -> PostState:
@@ -130,6 +152,15 @@ def check_not_locked(post: Post, *, what: str = "changed") -> None:
 def bump(post_id: int, *, site: Site, **changes: object) -> None:
     """Update a post's columns and its version in one statement (see `Post.version`)."""
     Post.objects.using(site.db_alias).filter(pk=post_id).update(version=F("version") + 1, **changes)
+
+
+def bump_score(post_id: int, delta: int, *, site: Site) -> None:
+    """`bump` for a vote: the post's score moves by `delta`, its version by one."""
+    with connections[site.db_alias].cursor() as cursor:
+        cursor.execute(
+            "UPDATE posts SET version = version + 1, score = score + %s WHERE id = %s",
+            [delta, post_id],
+        )
 
 
 def question_id_of(post: Post) -> int:

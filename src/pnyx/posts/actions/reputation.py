@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connections
 from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 
 from pnyx.events import REPUTATION, send_event_on_commit
 from pnyx.network.models import Site
 from pnyx.posts import reputation as rules
-from pnyx.posts.actions.common import lock_users
+from pnyx.posts.actions.common import lock_users, marks
 from pnyx.posts.models import ReputationEvent, ReputationKind, SiteUser
 
 Pair = tuple[int, date]
@@ -38,19 +39,38 @@ def _capped(kind: int) -> bool:
 
 
 def _day_sums(pairs: set[Pair], *, site: Site) -> dict[Pair, Sums]:
+    """Each (user, day)'s capped and uncapped points: `rules.day_sums`, written as SQL for the
+    write path (see `pnyx.posts.actions.common`); tests check that the two agree."""
     if not pairs:
         return {}
-    users = {user for user, _ in pairs}
-    days = {day for _, day in pairs}
-    rows = rules.day_sums(
-        ReputationEvent.objects.using(site.db_alias).filter(user_id__in=users, day__in=days),
-        "user_id",
-        "day",
-    )
-    found = {
-        (row["user_id"], row["day"]): (row["capped"] or 0, row["uncapped"] or 0) for row in rows
-    }
+    connection = connections[site.db_alias]
+    users = sorted({user for user, _ in pairs})
+    days = sorted({day for _, day in pairs})
+    capped = [int(kind) for kind in rules.CAPPED_KINDS]
+    kinds = marks(capped)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT user_id, day, SUM(CASE WHEN kind IN ({kinds}) THEN points ELSE 0 END), "
+            f"SUM(CASE WHEN kind IN ({kinds}) THEN 0 ELSE points END) FROM reputation_events "
+            f"WHERE voided = %s AND user_id IN ({marks(users)}) AND day IN ({marks(days)}) "
+            "GROUP BY user_id, day",
+            [
+                *capped,
+                *capped,
+                False,
+                *users,
+                *(connection.ops.adapt_datefield_value(day) for day in days),
+            ],
+        )
+        found = {
+            (user_id, _as_date(day)): (int(capped_sum or 0), int(uncapped_sum or 0))
+            for user_id, day, capped_sum, uncapped_sum in cursor.fetchall()
+        }
     return {pair: found.get(pair, (0, 0)) for pair in pairs}
+
+
+def _as_date(value: date | str) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _change(changes: dict[Pair, Sums], mutate: Callable[[], object], *, site: Site) -> None:
@@ -82,15 +102,18 @@ def _sums_of(events: Iterable[tuple[int, date, int, int]], sign: int) -> dict[Pa
 
 
 def _apply(user_id: int, delta: int, *, site: Site) -> None:
-    """Move a user's earned reputation by `delta` (their first event fixes their start)."""
-    start = Coalesce(F("reputation_start"), F("reputation"))
-    SiteUser.objects.using(site.db_alias).filter(pk=user_id).update(
-        reputation_start=start,
-        reputation_earned=F("reputation_earned") + delta,
-        reputation=Greatest(
-            Value(rules.STARTING_REPUTATION), start + F("reputation_earned") + delta
-        ),
-    )
+    """Move a user's earned reputation by `delta` (their first event fixes their start);
+    `rules.total`, in SQL (every right-hand side reads the row as it was)."""
+    connection = connections[site.db_alias]
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE users SET reputation_start = COALESCE(reputation_start, reputation), "
+            "reputation_earned = reputation_earned + %s, "
+            f"reputation = {greatest}(%s, COALESCE(reputation_start, reputation) "
+            "+ reputation_earned + %s) WHERE id = %s",
+            [delta, rules.STARTING_REPUTATION, delta, user_id],
+        )
 
 
 @dataclass(frozen=True)
@@ -106,24 +129,33 @@ class Grant:
 
 def record(grants: Iterable[Grant], *, at: datetime, site: Site) -> None:
     """Record events and move the users' reputation accordingly."""
-    events = [
-        ReputationEvent(
-            user_id=grant.user_id,
-            kind=grant.kind,
-            points=grant.points,
-            post_id=grant.post_id,
-            vote_id=grant.vote_id,
-            day=at.date(),
-            creation_date=at,
-        )
-        for grant in grants
+    grants = list(grants)
+    day = at.date()
+    changes = _sums_of(((g.user_id, day, g.kind, g.points) for g in grants), +1)
+    connection = connections[site.db_alias]
+    rows = [
+        [
+            g.user_id,
+            int(g.kind),
+            g.points,
+            g.post_id,
+            g.vote_id,
+            connection.ops.adapt_datefield_value(day),
+            connection.ops.adapt_datetimefield_value(at),
+            False,
+        ]
+        for g in grants
     ]
-    changes = _sums_of(((e.user_id, e.day, e.kind, e.points) for e in events), +1)
-    _change(
-        changes,
-        lambda: ReputationEvent.objects.using(site.db_alias).bulk_create(events),
-        site=site,
-    )
+
+    def insert() -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO reputation_events (user_id, kind, points, post_id, vote_id, day, "
+                "creation_date, voided) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+
+    _change(changes, insert, site=site)
 
 
 def _matching(condition: Q, *, site: Site) -> list[tuple[int, date, int, int]]:
@@ -142,6 +174,30 @@ def remove(condition: Q, *, site: Site) -> None:
         voided_too.delete()
         return
     _change(_sums_of(found, -1), voided_too.delete, site=site)
+
+
+def remove_for_vote(vote_id: int, *, site: Site) -> None:
+    """`remove` of the events of one vote (taken back or changed), in SQL for the write path."""
+    connection = connections[site.db_alias]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT user_id, day, kind, points, voided FROM reputation_events WHERE vote_id = %s",
+            [vote_id],
+        )
+        rows = cursor.fetchall()
+    found = [
+        (user_id, _as_date(day), kind, points) for user_id, day, kind, points, v in rows if not v
+    ]
+
+    def delete() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM reputation_events WHERE vote_id = %s", [vote_id])
+
+    if not found:
+        if rows:
+            delete()
+        return
+    _change(_sums_of(found, -1), delete, site=site)
 
 
 def set_voided(condition: Q, voided: bool, *, site: Site) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
@@ -22,6 +23,7 @@ from pnyx.posts.actions import reputation
 from pnyx.posts.actions.common import (
     access_post,
     bump,
+    bump_score,
     check_not_locked,
     current_site,
     lock_question_of,
@@ -74,11 +76,17 @@ def check_vote(
         raise ValidationError("A vote is up, down, or none.")
     with site_transaction(site):
         post = access_post(post_id, site=site, lock=True)
-        current = (
-            Vote.objects.using(site.db_alias)
-            .filter(post_id=post.pk, user_id=actor.pk, vote_type__in=[VoteType.UP, VoteType.DOWN])
-            .order_by("-creation_date")
-            .first()
+        current = next(
+            iter(
+                Vote.objects.raw(
+                    "SELECT id, post_id, user_id, vote_type, creation_date FROM votes "
+                    "WHERE post_id = %s AND user_id = %s AND vote_type IN (%s, %s) "
+                    "ORDER BY creation_date DESC, id DESC LIMIT 1",
+                    [post.pk, actor.pk, VoteType.UP, VoteType.DOWN],
+                    using=site.db_alias,
+                )
+            ),
+            None,
         )
         if _vote_name(current.vote_type if current else None) == vote:
             return VoteState(post.pk, post.score, vote, post)
@@ -111,15 +119,19 @@ def _check_vote_change(current: Vote, post: Post) -> None:
 
 def _check_daily_votes(actor: SiteUser, post: Post, *, site: Site) -> None:
     day_start = now().replace(hour=0, minute=0, second=0, microsecond=0)
-    cast = (
-        Vote.objects.using(site.db_alias)
-        .filter(
-            user_id=actor.pk,
-            vote_type__in=[VoteType.UP, VoteType.DOWN],
-            creation_date__gte=day_start,
+    connection = connections[site.db_alias]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM votes WHERE user_id = %s AND vote_type IN (%s, %s) "
+            "AND creation_date >= %s",
+            [
+                actor.pk,
+                VoteType.UP,
+                VoteType.DOWN,
+                connection.ops.adapt_datetimefield_value(day_start),
+            ],
         )
-        .count()
-    )
+        cast = int(cursor.fetchone()[0])
     if cast >= DAILY_VOTES:
         raise RateLimited(
             f"You have cast your {DAILY_VOTES} votes for today; more tomorrow (UTC).",
@@ -151,16 +163,27 @@ def do_vote(
     with site_transaction(site):
         lock_users([owner_id, voter.pk], site=site)
         delta = 0
+        connection = connections[alias]
         if current is not None:
-            Vote.objects.using(alias).filter(pk=current.pk).delete()
-            reputation.remove(Q(vote_id=current.pk), site=site)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM votes WHERE id = %s", [current.pk])
+            reputation.remove_for_vote(current.pk, site=site)
             delta -= 1 if current.vote_type == VoteType.UP else -1
             _count_vote(voter, current.vote_type, -1, site=site)
         if vote is not None:
             vote_type = VOTE_TYPES[vote]
-            row = Vote.objects.using(alias).create(
-                post_id=post.pk, user_id=voter.pk, vote_type=vote_type, creation_date=when
-            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO votes (post_id, user_id, vote_type, creation_date) "
+                    "VALUES (%s, %s, %s, %s) RETURNING id",
+                    [
+                        post.pk,
+                        voter.pk,
+                        int(vote_type),
+                        connection.ops.adapt_datetimefield_value(when),
+                    ],
+                )
+                vote_id = int(cursor.fetchone()[0])
             delta += 1 if vote == UP else -1
             _count_vote(voter, vote_type, 1, site=site)
             grants = []
@@ -171,13 +194,13 @@ def do_vote(
                         ReputationKind.UP_VOTE,
                         points.up_vote_points(post.post_type),
                         post.pk,
-                        row.pk,
+                        vote_id,
                     )
                 )
             elif owner_id is not None:
                 grants.append(
                     reputation.Grant(
-                        owner_id, ReputationKind.DOWN_VOTE, points.DOWN_VOTE, post.pk, row.pk
+                        owner_id, ReputationKind.DOWN_VOTE, points.DOWN_VOTE, post.pk, vote_id
                     )
                 )
             if vote == DOWN and post.post_type == PostType.ANSWER:
@@ -187,11 +210,11 @@ def do_vote(
                         ReputationKind.DOWN_VOTE_CAST,
                         points.DOWN_VOTE_CAST_ON_ANSWER,
                         post.pk,
-                        row.pk,
+                        vote_id,
                     )
                 )
             reputation.record(grants, at=when, site=site)
-        bump(post.pk, site=site, score=F("score") + delta)
+        bump_score(post.pk, delta, site=site)
         score = post.score + delta
         send_event_on_commit(
             site,
@@ -207,7 +230,8 @@ def do_vote(
 
 def _count_vote(voter: SiteUser, vote_type: int, step: int, *, site: Site) -> None:
     column = "up_votes" if vote_type == VoteType.UP else "down_votes"
-    SiteUser.objects.using(site.db_alias).filter(pk=voter.pk).update(**{column: F(column) + step})
+    with connections[site.db_alias].cursor() as cursor:
+        cursor.execute(f"UPDATE users SET {column} = {column} + %s WHERE id = %s", [step, voter.pk])
 
 
 # Accepting.
