@@ -150,3 +150,37 @@ def test_the_pages_token_passes_the_csrf_check(site, make_account, thread) -> No
             HTTP_HX_REQUEST="true",
         )
         assert voted.status_code == 200, voted.content
+
+
+def test_a_question_list_renders_again_only_the_rows_that_changed(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pnyx.web.views import questions as views
+
+    asker = factories.create_user("Asker")
+    voter = factories.create_user("Voter", reputation=100)
+    listed = [
+        factories.ask_question(asker, f"Question number {n} on the list", BODY, ["cache"])
+        for n in range(3)
+    ]
+    rendered: list[int] = []
+    real = views.get_template
+
+    class Counting:
+        def __init__(self, name: str) -> None:
+            self.template = real(name)
+
+        def render(self, context: dict[str, object]) -> str:
+            rendered.append(context["q"].pk)  # type: ignore[attr-defined]
+            return str(self.template.render(context))
+
+    monkeypatch.setattr(views, "get_template", Counting)
+    reader = Client(HTTP_COOKIE="sessionid=none")  # a cookie: the whole page is not cached
+    path = site_path(site, "questions")
+    assert reader.get(path).status_code == 200
+    assert sorted(rendered) == sorted(q.pk for q in listed)
+    rendered.clear()
+    actions.check_vote(actor=voter, post_id=listed[1].pk, vote="up")
+    page = reader.get(path).content.decode()
+    assert rendered == [listed[1].pk]
+    before_title = page.split("Question number 1 on the list")[0]
+    row = before_title.rsplit('<li class="question-summary">')[-1]
+    assert "<strong>1</strong> vote" in row  # the new score, at once

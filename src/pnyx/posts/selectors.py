@@ -64,6 +64,7 @@ DEFAULT_PAGE_SIZE = 15
 EXCERPT_SOURCE_CHARS = 1500
 LIST_FIELDS = (
     "id",
+    "version",  # the key of each row's rendering (pnyx.web.views.questions)
     "post_type",
     "title",
     "score",

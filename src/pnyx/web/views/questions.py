@@ -14,9 +14,11 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
 from django.utils.cache import patch_vary_headers
 
+from pnyx.network.models import Site
 from pnyx.posts.models import Post
 from pnyx.posts.reader_selectors import reader_state
 from pnyx.posts.rules import is_tag_name
@@ -30,7 +32,8 @@ from pnyx.posts.selectors import (
     tag_with_excerpt,
 )
 from pnyx.posts.slugs import slugify_title
-from pnyx.web import params
+from pnyx.sites import content_version
+from pnyx.web import fragments, params
 from pnyx.web.actor import reader, site_of
 from pnyx.web.listing import Link, pager
 from pnyx.web.personal import facts, personal_for
@@ -166,6 +169,7 @@ def _list(
         {
             "title": title,
             "page": page,
+            "rows": _rows(site_of(request), page.object_list, active=sort == "active"),
             "tags": tags,
             "tag": tag,
             "sort": sort,
@@ -182,6 +186,28 @@ def _list(
             **pager(page.number, page.paginator.num_pages, lambda n: state.url(page=n)),
         },
     )
+
+
+def _rows(site: Site, questions: list[Post], *, active: bool) -> list[str]:
+    """Each question's row of a list, from the fragment store under the question's version,
+    rendered only when missing: a vote re-renders one row, not the page's fifty. What the
+    version does not cover (relative times, view counts, the asker's reputation) is bounded by
+    the store's time to live, as for a question page's blocks."""
+    if not questions:
+        return []
+    epoch = content_version.current(site.db_alias).epoch
+    prefix = (site.id, epoch, get_script_prefix(), "row", active)
+    template = get_template("pnyx/question_row.html")
+    sort = "active" if active else ""
+    rows = []
+    for question in questions:
+        key = (*prefix, question.pk, question.version)
+        html = fragments.store.get(key)
+        if html is None:
+            html = template.render({"q": question, "sort": sort})  # a SafeString
+            fragments.store.set(key, html)
+        rows.append(html)
+    return rows
 
 
 # Short links.
