@@ -149,64 +149,55 @@ def test_a_page_that_sets_a_cookie_is_not_kept(site) -> None:  # type: ignore[no
         assert STATUS_HEADER not in middleware(request)
 
 
-def test_while_a_changed_page_renders_others_get_its_last_rendering(site) -> None:  # type: ignore[no-untyped-def]
-    """A page that changes many times a second is rendered once at a time: a reader arriving
-    while it renders gets the page as last rendered, marked stale; the next reader the new one.
-    (The reader arriving mid-render is a request made from inside the render.)"""
-    author = factories.create_user("Cacher")
-    renders: list[str] = []
-    during: list[HttpResponse] = []
+class RenderedTwice:
+    """A page whose second render lets another reader in: `get()` asks for the page; the
+    request made from inside the second render stands for a reader arriving mid-render, and
+    what it got is in `during`."""
 
-    def view(request: HttpRequest) -> HttpResponse:
-        text = f"render {len(renders) + 1}"
-        renders.append(text)
-        if len(renders) == 2:
-            during.append(get())  # another reader, while this render is in progress
+    def __init__(self, site) -> None:  # type: ignore[no-untyped-def]
+        self.site = site
+        self.renders: list[str] = []
+        self.during: list[HttpResponse] = []
+        self.middleware = PageCacheMiddleware(self.view)
+
+    def view(self, request: HttpRequest) -> HttpResponse:
+        self.renders.append(f"render {len(self.renders) + 1}")
+        text = self.renders[-1]
+        if len(self.renders) == 2:
+            self.during.append(self.get())
         return HttpResponse(text)
 
-    middleware = PageCacheMiddleware(view)
-
-    def get() -> HttpResponse:
+    def get(self) -> HttpResponse:
         request = RequestFactory().get("/users")
-        request.site = site  # type: ignore[attr-defined]
-        return middleware(request)
+        request.site = self.site  # type: ignore[attr-defined]
+        return self.middleware(request)
 
-    assert get().content == b"render 1"
-    factories.ask_question(
-        author, "A change the page shows", "A question body that is long enough.", ["x"]
-    )
-    fresh = get()
+    def change(self) -> None:
+        author = factories.create_user(f"Cacher {len(self.renders)}")
+        factories.ask_question(
+            author, "A change the page shows", "A question body that is long enough.", ["x"]
+        )
+
+
+def test_while_a_changed_page_renders_others_get_its_last_rendering(site) -> None:  # type: ignore[no-untyped-def]
+    """A page that changes many times a second is rendered once at a time: a reader arriving
+    while it renders gets the page as last rendered, marked stale; the next reader the new one."""
+    page = RenderedTwice(site)
+    assert page.get().content == b"render 1"
+    page.change()
+    fresh = page.get()
     assert fresh.content == b"render 2" and fresh[STATUS_HEADER] == "miss"
-    assert [(r.content, r[STATUS_HEADER]) for r in during] == [(b"render 1", "stale")]
-    assert get()[STATUS_HEADER] == "hit" and get().content == b"render 2"
-    assert renders == ["render 1", "render 2"]
+    assert [(r.content, r[STATUS_HEADER]) for r in page.during] == [(b"render 1", "stale")]
+    assert page.get()[STATUS_HEADER] == "hit" and page.get().content == b"render 2"
+    assert page.renders == ["render 1", "render 2"]
 
 
 def test_a_rendering_too_old_is_not_served_while_the_page_renders(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from pnyx.web import pagecache
 
-    author = factories.create_user("Cacher")
-    renders: list[str] = []
-    during: list[HttpResponse] = []
-
-    def view(request: HttpRequest) -> HttpResponse:
-        renders.append("x")
-        text = f"render {len(renders)}"
-        if len(renders) == 2:
-            during.append(get())
-        return HttpResponse(text)
-
-    middleware = PageCacheMiddleware(view)
-
-    def get() -> HttpResponse:
-        request = RequestFactory().get("/users")
-        request.site = site  # type: ignore[attr-defined]
-        return middleware(request)
-
-    get()
+    page = RenderedTwice(site)
+    page.get()
     monkeypatch.setattr(pagecache, "STALE_SECONDS", 0.0)
-    factories.ask_question(
-        author, "A change the page shows", "A question body that is long enough.", ["x"]
-    )
-    assert get().content == b"render 2"
-    assert [r.content for r in during] == [b"render 3"]  # rendered, not the old page
+    page.change()
+    assert page.get().content == b"render 2"
+    assert [r.content for r in page.during] == [b"render 3"]  # rendered, not the old page
