@@ -246,3 +246,18 @@ def test_the_graph_shows_a_change_on_the_users_first_day(client, site) -> None: 
     vote(site, question, voter, "up", DAY1 + timedelta(hours=1))
     summary = page(client, site, newcomer, "")
     assert "Reputation went from 1 on 2026-03-01 to 11 on 2026-03-02" in summary
+
+
+def test_a_user_held_at_the_floor_is_told_why_the_changes_do_not_add_up(
+    client, site, thread
+) -> None:  # type: ignore[no-untyped-def]
+    _, bob, (v1, v2, _), _, answer = thread
+    vote(site, answer, v1, "down", DAY1)
+    vote(site, answer, v2, "down", DAY1 + timedelta(hours=1))
+    html = page(client, site, bob)
+    assert days_of(html)[0][1] == "-4"
+    assert "Reputation 1<" in html
+    assert "the changes listed bring it to -3, which counts as 1" in html
+    vote(site, answer, v1, None, DAY1 + timedelta(hours=2))
+    vote(site, answer, v2, None, DAY1 + timedelta(hours=3))
+    assert "counts as 1" not in page(client, site, bob)

@@ -32,6 +32,9 @@ class Coverage:
     since: date
     start: int
     imported: bool
+    # What `start` and the itemised changes add up to when that is below the floor of 1 (the
+    # reputation shown is then 1, and the page says why the changes do not add up to it).
+    below_floor: int | None = None
 
     @property
     def partial(self) -> bool:
@@ -49,9 +52,11 @@ def coverage(user: SiteUser) -> Coverage:
         DumpImport.objects.order_by("-imported_at").values_list("imported_at", flat=True).first()
     )
     start = user.reputation_start if user.reputation_start is not None else user.reputation
+    added_up = start + user.reputation_earned
+    below_floor = added_up if rules.total(start, user.reputation_earned) != added_up else None
     if imported_at is not None and user.creation_date <= imported_at:
-        return Coverage(since=imported_at.date(), start=start, imported=True)
-    return Coverage(since=user.creation_date.date(), start=start, imported=False)
+        return Coverage(imported_at.date(), start, imported=True, below_floor=below_floor)
+    return Coverage(user.creation_date.date(), start, imported=False, below_floor=below_floor)
 
 
 @dataclass(frozen=True)
