@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-
-def pnyx(
-    *args: str, data_dir: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PNYX_")}
-    environment["PNYX_DATA_DIR"] = str(data_dir)
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "pnyx.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=120,
-    )
+from tests.commands import pnyx
 
 
 def test_help_describes_every_command(tmp_path: Path) -> None:

@@ -9,6 +9,10 @@ import py7zr
 import pytest
 from lxml import etree
 
+from pnyx.dumps.schema import TABLES
+
+# Each dump file's root element, as the importer expects it.
+ROOTS = {table.file: table.root for table in TABLES}
 HEADER = '\ufeff<?xml version="1.0" encoding="utf-8"?>\r\n'
 
 
@@ -79,18 +83,8 @@ def make_dump(tmp_path: Path) -> Callable[..., Path]:
             "Comments.xml": MINIMAL_COMMENTS,
         }
         contents.update(files or {})
-        roots = {
-            "Users.xml": "users",
-            "Posts.xml": "posts",
-            "Comments.xml": "comments",
-            "Votes.xml": "votes",
-            "PostHistory.xml": "posthistory",
-            "PostLinks.xml": "postlinks",
-            "Tags.xml": "tags",
-            "Badges.xml": "badges",
-        }
         for name, rows in contents.items():
-            write_dump_file(folder, name, roots[name], rows, eol)
+            write_dump_file(folder, name, ROOTS[name], rows, eol)
         return folder
 
     return factory

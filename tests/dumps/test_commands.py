@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.commands import pnyx
 
 from pnyx.dumps.importer import ImportRequest, import_dump
 from pnyx.errors import ValidationError
 from pnyx.network.models import Site
 from pnyx.sites.services import delete_site
-
-
-def pnyx(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pnyx.cli", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=300,
-    )
 
 
 def test_help_describes_import_and_export() -> None:

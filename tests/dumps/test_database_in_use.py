@@ -8,10 +8,7 @@ database itself (every account and the site list).
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from tests.commands import pnyx
 
 from pnyx.dumps import target as targets
 from pnyx.dumps.importer import ImportRequest, import_dump
@@ -30,16 +28,6 @@ from pnyx.sites.context import activated
 from pnyx.sites.services import delete_site
 
 IMPORT_SUFFIX = re.compile(r"(--|__)i[0-9a-f]{8}")
-
-
-def pnyx(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pnyx.cli", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=300,
-    )
 
 
 def _content(site: Site) -> tuple[int, int]:

@@ -7,25 +7,11 @@ user. `secret_key` was already 0600.
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
-
-def pnyx(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PNYX_")}
-    environment["PNYX_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "pnyx.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-        umask=0o022,  # the usual default: files 0644, folders 0755
-    )
+from tests.commands import pnyx
 
 
 def _modes(data_dir: Path) -> dict[str, int]:
@@ -45,7 +31,7 @@ def test_the_data_folder_and_databases_are_the_owners_only(
         ("import", str(make_dump()), "--site", "tiny", "--jobs", "2", "--quiet"),
         ("import", str(make_dump()), "--site", "tiny", "--replace", "--quiet"),
     ]:
-        result = pnyx(*args, data_dir=data_dir)
+        result = pnyx(*args, data_dir=data_dir, umask=0o022)  # the usual umask
         assert result.returncode == 0, result.stderr
     modes = _modes(data_dir)
     assert modes["."] == 0o700
@@ -65,6 +51,6 @@ def test_an_existing_data_folder_keeps_its_mode(tmp_path: Path) -> None:
     data_dir = tmp_path / "var"
     data_dir.mkdir(mode=0o750)
     data_dir.chmod(0o750)
-    assert pnyx("migrate", data_dir=data_dir).returncode == 0
+    assert pnyx("migrate", data_dir=data_dir, umask=0o022).returncode == 0
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o750
     assert stat.S_IMODE((data_dir / "network.sqlite3").stat().st_mode) == 0o600

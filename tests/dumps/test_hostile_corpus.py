@@ -47,19 +47,10 @@ from .conftest import (
     MINIMAL_COMMENTS,
     MINIMAL_POSTS,
     MINIMAL_USERS,
+    ROOTS,
     write_dump_file,
 )
 
-ROOTS = {
-    "Users.xml": "users",
-    "Posts.xml": "posts",
-    "Comments.xml": "comments",
-    "Votes.xml": "votes",
-    "PostHistory.xml": "posthistory",
-    "PostLinks.xml": "postlinks",
-    "Tags.xml": "tags",
-    "Badges.xml": "badges",
-}
 # A process importing a dump holds Django, lxml and a few batches: about 100 MB. A case that
 # streams a value of a gigabyte must stay within this.
 MEMORY_LIMIT_MB = 400

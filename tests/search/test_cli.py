@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-
-def pnyx(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PNYX_")}
-    environment["PNYX_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "pnyx.cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-    )
+from tests.commands import pnyx
 
 
 def test_reindex_rebuilds_a_site_and_says_how_many_posts(tmp_path: Path) -> None:
